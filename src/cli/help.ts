@@ -1,0 +1,56 @@
+/** `--help` texts. Kept in step with the README (sections "CLI" and "Exit codes"). */
+export const MAIN_HELP = `meeting-tokens: sign Daily meeting tokens in bulk from a roster CSV
+
+Usage:
+  meeting-tokens run <job> [options]            run the batch in jobs/<job>.yaml
+  meeting-tokens run --roster <csv> --out <dir> --domain-id <uuid> [options]
+  meeting-tokens verify <tokens.csv>            check every token of an output file
+  meeting-tokens decode <token|->               print a token's claims with long names
+  meeting-tokens <command> --help               options of one command
+
+The API key comes from DAILY_API_KEY, or DAILY_API_KEY_FILE (a file holding it).
+
+Exit codes: 0 done (rejected rows allowed), 1 failure, 2 usage or configuration error,
+            3 too many rejected rows (over max_reject_ratio: rejects and manifest published, no tokens)
+`;
+
+export const RUN_HELP = `Usage:
+  meeting-tokens run <job> [options]
+  meeting-tokens run --roster <csv> --out <dir> --domain-id <uuid> [options]
+
+Reads the roster, signs one token per row and publishes into the output directory:
+  <job>-<yyyymmddThhmmssZ>.csv            tokens and join links (mode 0600)
+  <job>-<yyyymmddThhmmssZ>.rejects.csv    rows that could not become tokens, with line and reason
+  <job>-<yyyymmddThhmmssZ>.manifest.json  counts, checksums, status; written last
+A run without a job file is named after the roster file.
+
+Options (they override the job file):
+  --jobs <dir>              where job files live (default: ./jobs)
+  --roster <file>           roster CSV (UTF-8; header row required)
+  --out <dir>               output directory (created 0700 when missing)
+  --domain-id <uuid>        Daily domain id (GET https://api.daily.co/v1/ -> config.domain_id)
+  --domain-name <name>      subdomain for join links https://<name>.daily.co/<room>?t=<token>
+  --ttl <duration>          token lifetime when a row has no expires_at (default 1d), e.g. 90m 36h 7d 2w
+  --max-ttl <duration>      no token expires later than this after issue (default 30d)
+  --allow-all-rooms         sign rows without a room as tokens valid for every room of the domain
+  --max-reject-ratio <0-1>  fail the run when more rows than this are rejected (default 0.5)
+  --now <ISO 8601>          the run's clock (iat and file names), for reproducible runs
+  --allow-weak-key          accept an API key shorter than 32 characters
+  --log-level <level>       fatal, error, warn, info (default), debug, silent
+  -h, --help                this help
+`;
+
+export const VERIFY_HELP = `Usage: meeting-tokens verify <tokens.csv> [--now <ISO 8601>]
+
+Checks every token of an output file with jose and the API key (DAILY_API_KEY or
+DAILY_API_KEY_FILE): the signature, and that its claims match the row (room, user name,
+user id, owner, exp, join link). Expired tokens are counted but are not a failure.
+Exits 1 on any bad signature or mismatch.
+`;
+
+export const DECODE_HELP = `Usage: meeting-tokens decode <token>
+       meeting-tokens decode -          (read the token from standard input)
+
+Prints the token's claims with Daily's long property names and times in ISO 8601.
+Does not check the signature (use verify for that).
+`;

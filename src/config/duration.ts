@@ -1,0 +1,13 @@
+/** Durations in job files and flags: "7d", "36h", "1d12h", "90m", "3600s", "2w". */
+const UNIT_SECONDS: Readonly<Record<string, number>> = { s: 1, m: 60, h: 3600, d: 86400, w: 604800 };
+const WHOLE = /^(?:\d+[smhdw])+$/;
+const PART = /(\d+)([smhdw])/g;
+
+/** Seconds in `text`, or undefined when it is not a duration. */
+export function parseDuration(text: string): number | undefined {
+  const trimmed = text.trim();
+  if (!WHOLE.test(trimmed)) return undefined;
+  let total = 0;
+  for (const [, n, unit] of trimmed.matchAll(PART)) total += Number(n) * UNIT_SECONDS[unit!]!;
+  return total > 0 && Number.isSafeInteger(total) ? total : undefined;
+}

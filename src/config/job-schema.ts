@@ -1,0 +1,41 @@
+/**
+ * The job file schema (jobs/<name>.yaml). Its inferred type is the config type; `loadJob`
+ * turns parse failures into one line per problem.
+ */
+import { z } from 'zod';
+import { parseDuration } from './duration.js';
+import { KNOWN_COLUMNS } from '../roster/header.js';
+import { PROPERTIES } from '../claims/properties.js';
+
+export const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+export const SUBDOMAIN = /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/i;
+
+export const duration = z
+  .string()
+  .refine((text) => parseDuration(text) !== undefined, { message: 'must be a duration such as 90m, 36h, 7d or 2w' });
+
+const defaultsShape: Record<string, z.ZodType> = { room_name: z.string().optional() };
+for (const spec of PROPERTIES) defaultsShape[spec.name] = z.unknown().optional();
+
+export const jobSchema = z.strictObject({
+  description: z.string().optional(),
+  roster: z.string().min(1, 'must name the roster CSV file'),
+  out: z.string().min(1, 'must name the output directory'),
+  domain_id: z.string().regex(UUID, 'must be a UUID such as 9cb738e1-5a95-37f1-a517-0a18cf328a39').optional(),
+  domain_name: z.string().regex(SUBDOMAIN, 'must be the subdomain of <name>.daily.co, e.g. my-team').optional(),
+  ttl: duration.default('1d'),
+  max_ttl: duration.default('30d'),
+  not_before: z.union([z.string(), z.number().int().nonnegative()]).optional(),
+  allow_all_rooms: z.boolean().default(false),
+  escape_formulas: z.boolean().default(true),
+  max_reject_ratio: z.number().min(0).max(1).default(0.5),
+  columns: z.partialRecord(z.enum(KNOWN_COLUMNS as [string, ...string[]]), z.string().min(1)).optional(),
+  defaults: z.strictObject(defaultsShape).optional(),
+  demo_key: z.boolean().default(false),
+});
+
+export type JobFile = z.infer<typeof jobSchema>;
+
+/** Every key a job file may have at its top level, for "did you mean" hints. */
+export const JOB_KEYS: readonly string[] = Object.keys(jobSchema.shape);
+export const DEFAULTS_KEYS: readonly string[] = Object.keys(defaultsShape);

@@ -1,0 +1,126 @@
+/**
+ * One batch's settings, merged from the job file (if any) and command-line flags (which win),
+ * checked once before any row is read.
+ */
+import { basename, dirname, extname, resolve } from 'node:path';
+import { MeetingTokensError } from '../errors.js';
+import { parseDuration } from './duration.js';
+import { UUID, SUBDOMAIN, type JobFile } from './job-schema.js';
+import type { LoadedJob } from './load-job.js';
+import { checkDefaults, checkRoomName, formatDuration } from '../claims/map-row.js';
+import { parseTime } from '../claims/values.js';
+import { Rejection } from '../claims/rejection.js';
+
+export interface RunFlags {
+  roster?: string | undefined;
+  out?: string | undefined;
+  domainId?: string | undefined;
+  domainName?: string | undefined;
+  ttl?: string | undefined;
+  maxTtl?: string | undefined;
+  allowAllRooms?: boolean | undefined;
+  maxRejectRatio?: string | undefined;
+}
+
+export interface RunConfig {
+  job: string;
+  jobFile: string | undefined;
+  rosterPath: string;
+  outDir: string;
+  domainId: string;
+  domainName: string | undefined;
+  ttlSeconds: number;
+  maxTtlSeconds: number;
+  notBefore: number | undefined;
+  allowAllRooms: boolean;
+  escapeFormulas: boolean;
+  maxRejectRatio: number;
+  columns: Readonly<Record<string, string>> | undefined;
+  defaults: ReadonlyMap<string, unknown>;
+  defaultRoom: string | undefined;
+  demoKey: boolean;
+}
+
+function configError(where: string, message: string): MeetingTokensError {
+  return new MeetingTokensError('CONFIG_INVALID', `${where}: ${message}`);
+}
+
+export function buildRunConfig(loaded: LoadedJob | undefined, flags: RunFlags): RunConfig {
+  const job: Partial<JobFile> = loaded?.job ?? {};
+  const where = (key: string, flag: string, fromFlag: boolean): string => (fromFlag || !loaded ? `--${flag}` : `${loaded.file}: ${key}`);
+  // Paths in a job file are relative to the job file, so a daemon's working directory never matters.
+  const base = loaded ? dirname(loaded.file) : process.cwd();
+
+  const roster = flags.roster ?? job.roster;
+  if (!roster) throw new MeetingTokensError('USAGE', 'no roster: give --roster <file.csv> or a job name');
+  const out = flags.out ?? job.out;
+  if (!out) throw new MeetingTokensError('USAGE', 'no output directory: give --out <dir>');
+
+  const domainId = flags.domainId ?? job.domain_id;
+  if (!domainId) {
+    throw new MeetingTokensError(
+      'USAGE',
+      'no domain id: give --domain-id <uuid> or domain_id in the job (Daily: GET /v1/ -> config.domain_id)',
+    );
+  }
+  if (!UUID.test(domainId)) throw configError(where('domain_id', 'domain-id', flags.domainId !== undefined), 'must be a UUID');
+  const domainName = flags.domainName ?? job.domain_name;
+  if (domainName !== undefined && !SUBDOMAIN.test(domainName)) {
+    throw configError(where('domain_name', 'domain-name', flags.domainName !== undefined), 'must be the subdomain of <name>.daily.co');
+  }
+
+  const ttlText = flags.ttl ?? job.ttl ?? '1d';
+  const ttlSeconds = parseDuration(ttlText);
+  if (ttlSeconds === undefined)
+    throw configError(where('ttl', 'ttl', flags.ttl !== undefined), `"${ttlText}" is not a duration such as 36h or 7d`);
+  const maxTtlText = flags.maxTtl ?? job.max_ttl ?? '30d';
+  const maxTtlSeconds = parseDuration(maxTtlText);
+  if (maxTtlSeconds === undefined)
+    throw configError(where('max_ttl', 'max-ttl', flags.maxTtl !== undefined), `"${maxTtlText}" is not a duration`);
+  if (ttlSeconds > maxTtlSeconds) {
+    throw configError(
+      where('ttl', 'ttl', flags.ttl !== undefined),
+      `${formatDuration(ttlSeconds)} is longer than max_ttl ${formatDuration(maxTtlSeconds)}`,
+    );
+  }
+
+  let maxRejectRatio = job.max_reject_ratio ?? 0.5;
+  if (flags.maxRejectRatio !== undefined) {
+    maxRejectRatio = Number(flags.maxRejectRatio);
+    if (!(maxRejectRatio >= 0 && maxRejectRatio <= 1)) throw configError('--max-reject-ratio', 'must be a number from 0 to 1');
+  }
+
+  const file = loaded?.file ?? 'job';
+  let defaults: Map<string, unknown>;
+  let notBefore: number | undefined;
+  let defaultRoom: string | undefined;
+  try {
+    defaults = checkDefaults(job.defaults ?? {});
+    if (job.not_before !== undefined) notBefore = parseTime(job.not_before, 'not_before');
+    const room = job.defaults?.['room_name'];
+    if (typeof room === 'string') defaultRoom = checkRoomName(room.trim(), 'defaults.room_name');
+  } catch (error) {
+    if (error instanceof Rejection) throw configError(file, error.message);
+    throw error;
+  }
+
+  const rosterPath = flags.roster !== undefined ? resolve(flags.roster) : resolve(base, roster);
+  return {
+    job: loaded?.name ?? basename(rosterPath, extname(rosterPath)),
+    jobFile: loaded?.file,
+    rosterPath,
+    outDir: flags.out !== undefined ? resolve(flags.out) : resolve(base, out),
+    domainId,
+    domainName,
+    ttlSeconds,
+    maxTtlSeconds,
+    notBefore,
+    allowAllRooms: flags.allowAllRooms ?? job.allow_all_rooms ?? false,
+    escapeFormulas: job.escape_formulas ?? true,
+    maxRejectRatio,
+    columns: job.columns as Readonly<Record<string, string>> | undefined,
+    defaults,
+    defaultRoom,
+    demoKey: job.demo_key ?? false,
+  };
+}

@@ -1,0 +1,66 @@
+/**
+ * One error type for everything the tool reports to a user. `code` is stable (tests and
+ * scripts match on it); the message is one line that says what is wrong and what to do.
+ * Messages never carry the API key, a token or a whole roster row.
+ */
+export type ErrorCode =
+  | 'USAGE'
+  | 'CONFIG_INVALID'
+  | 'JOB_NOT_FOUND'
+  | 'KEY_MISSING'
+  | 'KEY_WEAK'
+  | 'ROSTER_UNREADABLE'
+  | 'ROSTER_HEADER'
+  | 'ROSTER_PARSE'
+  | 'OUTPUT_DIR'
+  | 'OUTPUT_EXISTS'
+  | 'WRITE_FAILED'
+  | 'INVARIANT'
+  | 'TOO_MANY_REJECTS'
+  | 'VERIFY_FAILED'
+  | 'TOKEN_INVALID'
+  | 'ABORTED';
+
+export interface ErrorContext {
+  job?: string;
+  file?: string;
+  line?: number;
+  column?: string;
+}
+
+export class MeetingTokensError extends Error {
+  override readonly name = 'MeetingTokensError';
+  readonly code: ErrorCode;
+  readonly context: ErrorContext;
+
+  constructor(code: ErrorCode, message: string, context: ErrorContext = {}, options?: ErrorOptions) {
+    super(message, options);
+    this.code = code;
+    this.context = context;
+  }
+}
+
+/** Process exit codes, documented in the README and `--help`. */
+export const EXIT = {
+  ok: 0,
+  failure: 1,
+  usage: 2,
+  tooManyRejects: 3,
+} as const;
+
+export function exitCodeFor(error: unknown): number {
+  if (!(error instanceof MeetingTokensError)) return EXIT.failure;
+  switch (error.code) {
+    case 'USAGE':
+    case 'CONFIG_INVALID':
+    case 'JOB_NOT_FOUND':
+    case 'KEY_MISSING':
+    case 'KEY_WEAK':
+    case 'ROSTER_HEADER':
+      return EXIT.usage;
+    case 'TOO_MANY_REJECTS':
+      return EXIT.tooManyRejects;
+    default:
+      return EXIT.failure;
+  }
+}

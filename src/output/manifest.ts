@@ -1,0 +1,42 @@
+/**
+ * The manifest: written last, so a consumer that waits for it never reads a half-published
+ * batch. It names the key only by fingerprint.
+ */
+import type { PublishedFile } from './staged-file.js';
+
+export type RunStatus = 'done' | 'failed';
+
+export interface Manifest {
+  job: string;
+  run_id: string;
+  status: RunStatus;
+  error?: { code: string; message: string };
+  started_at: string;
+  finished_at: string;
+  issued_at: string;
+  roster: { path: string; bytes: number; sha256: string };
+  rows_read: number;
+  tokens_written: number;
+  rows_rejected: number;
+  /** rows_read = tokens_written + rows_rejected, checked at the end of the run. */
+  invariant_ok: boolean;
+  files: { tokens: PublishedFile | null; rejects: PublishedFile | null };
+  exp_min: string | null;
+  exp_max: string | null;
+  domain_id: string;
+  domain_name: string | null;
+  key_fingerprint: string;
+  key_source: string;
+  escape_formulas: boolean;
+  tool: { name: string; version: string };
+}
+
+/** `2026-11-27T09:05:03.120Z` -> `20261127T090503Z`, for file names. */
+export function fileStamp(date: Date): string {
+  return date.toISOString().slice(0, 19).replace(/[-:]/g, '') + 'Z';
+}
+
+export function outputNames(job: string, started: Date): { tokens: string; rejects: string; manifest: string } {
+  const base = `${job}-${fileStamp(started)}`;
+  return { tokens: `${base}.csv`, rejects: `${base}.rejects.csv`, manifest: `${base}.manifest.json` };
+}

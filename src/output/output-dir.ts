@@ -1,0 +1,71 @@
+/** The output directory: created private when missing, checked before any row is signed. */
+import { mkdir, stat, access, readdir, unlink, open, constants } from 'node:fs/promises';
+import { hostname } from 'node:os';
+import { join } from 'node:path';
+import { MeetingTokensError } from '../errors.js';
+import { TEMP_PREFIX, TEMP_SUFFIX } from './staged-file.js';
+
+/** Temp files of a run on another host are removed only after this long without a write. */
+const STALE_AFTER_MS = 24 * 3600 * 1000;
+
+export async function prepareOutputDir(dir: string): Promise<void> {
+  try {
+    await mkdir(dir, { recursive: true, mode: 0o700 });
+    const info = await stat(dir);
+    if (!info.isDirectory()) throw Object.assign(new Error('not a directory'), { code: 'ENOTDIR' });
+    await access(dir, constants.W_OK | constants.X_OK);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code ?? 'error';
+    const why =
+      code === 'EACCES' || code === 'EPERM' || code === 'EROFS'
+        ? 'not writable'
+        : code === 'ENOTDIR' || code === 'EEXIST'
+          ? 'not a directory'
+          : code;
+    throw new MeetingTokensError('OUTPUT_DIR', `output directory ${dir}: ${why}`, { file: dir });
+  }
+}
+
+/** Makes renames in `dir` durable (POSIX needs the directory itself fsynced). */
+export async function fsyncDir(dir: string): Promise<void> {
+  const handle = await open(dir, 'r');
+  try {
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+}
+
+function pidAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/**
+ * Deletes temporary files left by interrupted runs: those of this host whose process is gone,
+ * and any not written to for a day. Live runs' files are left alone. Returns the names removed.
+ */
+export async function removeStaleTemps(dir: string, now = Date.now()): Promise<string[]> {
+  const removed: string[] = [];
+  const host = hostname();
+  for (const name of await readdir(dir)) {
+    if (!name.startsWith(TEMP_PREFIX) || !name.endsWith(TEMP_SUFFIX)) continue;
+    const parts = name.slice(TEMP_PREFIX.length, -TEMP_SUFFIX.length).split('.');
+    const pid = Number(parts[parts.length - 2]);
+    const fileHost = parts.slice(0, -2).join('.');
+    let stale = fileHost === host && Number.isInteger(pid) && pid !== process.pid && !pidAlive(pid);
+    if (!stale) {
+      const info = await stat(join(dir, name)).catch(() => undefined);
+      stale = info !== undefined && now - info.mtimeMs > STALE_AFTER_MS;
+    }
+    if (stale) {
+      await unlink(join(dir, name)).catch(() => undefined);
+      removed.push(name);
+    }
+  }
+  return removed;
+}

@@ -1,0 +1,131 @@
+/**
+ * A file that becomes visible under its final name only when complete: written under a random
+ * temporary name (opened exclusively, mode 0600), every write checked for short writes,
+ * fsynced, then linked to its final name without ever replacing an existing file.
+ *
+ * write-file-atomic is not used: it ignores short writes and can publish a truncated file on a
+ * full disk.
+ */
+import { open, link, unlink, rename, lstat, type FileHandle } from 'node:fs/promises';
+import { createHash, randomBytes, type Hash } from 'node:crypto';
+import { hostname } from 'node:os';
+import { join } from 'node:path';
+import { MeetingTokensError } from '../errors.js';
+
+export const TEMP_PREFIX = '.meeting-tokens.';
+export const TEMP_SUFFIX = '.tmp';
+
+export interface PublishedFile {
+  name: string;
+  bytes: number;
+  sha256: string;
+}
+
+export function tempName(): string {
+  // Host and pid let a later run tell a dead run's leftovers from a live run's files.
+  return `${TEMP_PREFIX}${hostname()}.${process.pid}.${randomBytes(8).toString('hex')}${TEMP_SUFFIX}`;
+}
+
+export class StagedFile {
+  private bytes = 0;
+  private readonly hash: Hash = createHash('sha256');
+  private closed = false;
+
+  private constructor(
+    readonly dir: string,
+    readonly finalName: string,
+    private readonly tempPath: string,
+    private readonly handle: FileHandle,
+  ) {}
+
+  static async create(dir: string, finalName: string): Promise<StagedFile> {
+    const tempPath = join(dir, tempName());
+    let handle: FileHandle;
+    try {
+      // 'wx' = O_CREAT|O_EXCL: never follows or reuses a planted file or symlink.
+      handle = await open(tempPath, 'wx', 0o600);
+    } catch (error) {
+      throw writeError(error, dir);
+    }
+    return new StagedFile(dir, finalName, tempPath, handle);
+  }
+
+  async write(data: string | Buffer): Promise<void> {
+    const buffer = typeof data === 'string' ? Buffer.from(data, 'utf8') : data;
+    let offset = 0;
+    try {
+      while (offset < buffer.length) {
+        const { bytesWritten } = await this.handle.write(buffer, offset, buffer.length - offset);
+        if (bytesWritten <= 0) throw Object.assign(new Error('short write'), { code: 'ENOSPC' });
+        offset += bytesWritten;
+      }
+    } catch (error) {
+      throw writeError(error, this.dir);
+    }
+    this.hash.update(buffer);
+    this.bytes += buffer.length;
+  }
+
+  /** Flushes to disk and publishes under the final name; the caller fsyncs the directory. */
+  async commit(): Promise<PublishedFile> {
+    const finalPath = join(this.dir, this.finalName);
+    try {
+      await this.handle.sync();
+      await this.handle.close();
+      this.closed = true;
+      await publishNoClobber(this.tempPath, finalPath);
+    } catch (error) {
+      throw writeError(error, this.dir, this.finalName);
+    }
+    return { name: this.finalName, bytes: this.bytes, sha256: this.hash.digest('hex') };
+  }
+
+  /** Removes the temporary file; used on every failure path, never throws. */
+  async discard(): Promise<void> {
+    if (!this.closed) {
+      this.closed = true;
+      await this.handle.close().catch(() => undefined);
+    }
+    await unlink(this.tempPath).catch(() => undefined);
+  }
+}
+
+async function publishNoClobber(tempPath: string, finalPath: string): Promise<void> {
+  try {
+    // link() fails with EEXIST instead of replacing: two runs can never overwrite each other.
+    await link(tempPath, finalPath);
+    await unlink(tempPath);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code !== 'EPERM' && code !== 'ENOTSUP' && code !== 'ENOSYS' && code !== 'EOPNOTSUPP') throw error;
+    // Filesystems without hard links: check, then rename (a narrow race, documented).
+    if (
+      await lstat(finalPath).then(
+        () => true,
+        () => false,
+      )
+    ) {
+      throw Object.assign(new Error('exists'), { code: 'EEXIST' });
+    }
+    await rename(tempPath, finalPath);
+  }
+}
+
+function writeError(error: unknown, dir: string, finalName?: string): MeetingTokensError {
+  if (error instanceof MeetingTokensError) return error;
+  const code = (error as NodeJS.ErrnoException).code ?? 'error';
+  if (code === 'EEXIST' && finalName) {
+    return new MeetingTokensError('OUTPUT_EXISTS', `${join(dir, finalName)} already exists; nothing was replaced, run again`, {
+      file: finalName,
+    });
+  }
+  const why =
+    code === 'ENOSPC'
+      ? 'the disk is full'
+      : code === 'EDQUOT'
+        ? 'the disk quota is used up'
+        : code === 'EACCES'
+          ? 'permission denied'
+          : code;
+  return new MeetingTokensError('WRITE_FAILED', `cannot write to ${dir}: ${why}; nothing was published`, { file: dir });
+}

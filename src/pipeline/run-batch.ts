@@ -1,0 +1,227 @@
+/**
+ * One batch, end to end: roster file -> claim mapper -> signer -> staged output files ->
+ * publication (tokens and rejects, then the manifest). The only place where files, the clock
+ * and the logger meet the pure core.
+ */
+import { randomUUID } from 'node:crypto';
+import { lstat, unlink } from 'node:fs/promises';
+import { join } from 'node:path';
+import { stringify } from 'csv-stringify/sync';
+import type { Logger } from 'pino';
+import { MeetingTokensError, EXIT } from '../errors.js';
+import type { RunConfig } from '../config/run-config.js';
+import type { ApiKey } from '../config/api-key.js';
+import { readRoster, type RosterEntry } from '../roster/read-roster.js';
+import { planColumns } from '../roster/header.js';
+import { createMapper } from '../claims/map-row.js';
+import { createSigner } from '../sign/signer.js';
+import { keyFingerprint } from '../sign/fingerprint.js';
+import { processBatch, type BatchContext } from './process-batch.js';
+import { StagedFile, type PublishedFile } from '../output/staged-file.js';
+import { prepareOutputDir, removeStaleTemps, fsyncDir } from '../output/output-dir.js';
+import { tokensHeader, rejectsHeader, isoSeconds } from '../output/columns.js';
+import { outputNames, type Manifest } from '../output/manifest.js';
+import { TOOL } from '../version.js';
+
+export interface RunOptions {
+  config: RunConfig;
+  apiKey: ApiKey;
+  /** The run's clock: `iat` of every token and the time in the output names. */
+  now: Date;
+  log: Logger;
+  signal?: AbortSignal | undefined;
+  onProgress?: ((rowsRead: number) => void) | undefined;
+}
+
+export interface RunResult {
+  manifest: Manifest;
+  manifestPath: string;
+  exitCode: number;
+}
+
+export async function runBatch(options: RunOptions): Promise<RunResult> {
+  const { config, apiKey, now, log, signal } = options;
+  const startedAt = new Date();
+  const iat = Math.floor(now.getTime() / 1000);
+  const names = outputNames(config.job, now);
+
+  await prepareOutputDir(config.outDir);
+  const removed = await removeStaleTemps(config.outDir);
+  if (removed.length > 0) log.info({ job: config.job, removed: removed.length }, 'removed temporary files of interrupted runs');
+  for (const name of Object.values(names)) {
+    if (
+      await lstat(join(config.outDir, name)).then(
+        () => true,
+        () => false,
+      )
+    ) {
+      throw new MeetingTokensError('OUTPUT_EXISTS', `${join(config.outDir, name)} already exists; nothing was replaced, run again`, {
+        job: config.job,
+      });
+    }
+  }
+
+  const roster = readRoster(config.rosterPath);
+  const first = await roster.batches.next();
+  const headerEntry: RosterEntry | undefined = first.done ? undefined : first.value[0];
+  if (headerEntry === undefined) {
+    throw new MeetingTokensError('ROSTER_HEADER', `roster ${config.rosterPath} is empty; the first line must be a header row`, {
+      job: config.job,
+    });
+  }
+  if (headerEntry.fields === null) {
+    throw new MeetingTokensError('ROSTER_HEADER', `roster line ${headerEntry.line}: the header row is ${headerEntry.reason}`, {
+      job: config.job,
+    });
+  }
+  const plan = planColumns(headerEntry.fields, {
+    columns: config.columns,
+    roomOptional: config.allowAllRooms || config.defaultRoom !== undefined,
+  });
+  const ctx: BatchContext = {
+    plan,
+    mapRow: createMapper(
+      {
+        domainId: config.domainId,
+        iat,
+        ttlSeconds: config.ttlSeconds,
+        maxTtlSeconds: config.maxTtlSeconds,
+        allowAllRooms: config.allowAllRooms,
+        defaultRoom: config.defaultRoom,
+        defaultNotBefore: config.notBefore,
+        defaults: config.defaults,
+      },
+      plan,
+    ),
+    sign: createSigner(apiKey.key),
+    joinBase: config.domainName !== undefined ? `https://${config.domainName}.daily.co/` : undefined,
+    escapeFormulas: config.escapeFormulas,
+  };
+
+  log.info(
+    { job: config.job, roster: config.rosterPath, out: config.outDir, keyFingerprint: keyFingerprint(apiKey.key), iat },
+    'run started',
+  );
+  const tokens = await StagedFile.create(config.outDir, names.tokens);
+  const rejects = await StagedFile.create(config.outDir, names.rejects).catch(async (error: unknown) => {
+    await tokens.discard();
+    throw error;
+  });
+  const published: string[] = [];
+  const counts = { read: 0, written: 0, rejected: 0, expMin: Infinity, expMax: -Infinity };
+
+  try {
+    const csvOptions = { escape_formulas: config.escapeFormulas };
+    await tokens.write(stringify([tokensHeader(plan, ctx.joinBase !== undefined)], csvOptions));
+    await rejects.write(stringify([rejectsHeader(plan.headers)], csvOptions));
+
+    const rest = first.value!.slice(1);
+    const batches = rest.length > 0 ? prepend(rest, roster.batches) : roster.batches;
+    for await (const batch of batches) {
+      if (signal?.aborted) throw abortError(signal);
+      const result = processBatch(batch, ctx);
+      if (result.tokensCsv) await tokens.write(result.tokensCsv);
+      if (result.rejectsCsv) await rejects.write(result.rejectsCsv);
+      counts.read += result.read;
+      counts.written += result.written;
+      counts.rejected += result.rejected;
+      if (result.expMin < counts.expMin) counts.expMin = result.expMin;
+      if (result.expMax > counts.expMax) counts.expMax = result.expMax;
+      options.onProgress?.(counts.read);
+    }
+    if (signal?.aborted) throw abortError(signal);
+    const rosterSummary = roster.summary();
+
+    const invariantOk = counts.read === counts.written + counts.rejected;
+    if (!invariantOk) {
+      throw new MeetingTokensError(
+        'INVARIANT',
+        `internal error: ${counts.read} rows read but ${counts.written} tokens + ${counts.rejected} rejects; nothing was published`,
+        { job: config.job },
+      );
+    }
+    const tooMany = counts.read > 0 && counts.rejected / counts.read > config.maxRejectRatio;
+
+    let tokensFile: PublishedFile | null = null;
+    if (tooMany) {
+      await tokens.discard();
+    } else {
+      tokensFile = await tokens.commit();
+      published.push(tokensFile.name);
+    }
+    const rejectsFile = await rejects.commit();
+    published.push(rejectsFile.name);
+    await fsyncDir(config.outDir);
+
+    const status = tooMany ? 'failed' : 'done';
+    const tooManyMessage = `${counts.rejected} of ${counts.read} rows rejected, more than max_reject_ratio ${config.maxRejectRatio}; no tokens were published, see ${rejectsFile.name}`;
+    const manifest: Manifest = {
+      job: config.job,
+      run_id: randomUUID(),
+      status,
+      ...(tooMany ? { error: { code: 'TOO_MANY_REJECTS', message: tooManyMessage } } : {}),
+      started_at: startedAt.toISOString(),
+      finished_at: new Date().toISOString(),
+      issued_at: isoSeconds(iat),
+      roster: { path: config.rosterPath, ...rosterSummary },
+      rows_read: counts.read,
+      tokens_written: counts.written,
+      rows_rejected: counts.rejected,
+      invariant_ok: invariantOk,
+      files: { tokens: tokensFile, rejects: rejectsFile },
+      exp_min: counts.written > 0 ? isoSeconds(counts.expMin) : null,
+      exp_max: counts.written > 0 ? isoSeconds(counts.expMax) : null,
+      domain_id: config.domainId,
+      domain_name: config.domainName ?? null,
+      key_fingerprint: keyFingerprint(apiKey.key),
+      key_source: apiKey.source,
+      escape_formulas: config.escapeFormulas,
+      tool: TOOL,
+    };
+    const manifestFile = await StagedFile.create(config.outDir, names.manifest);
+    try {
+      await manifestFile.write(JSON.stringify(manifest, null, 2) + '\n');
+      await manifestFile.commit();
+    } catch (error) {
+      await manifestFile.discard();
+      throw error;
+    }
+    published.push(names.manifest);
+    await fsyncDir(config.outDir);
+
+    const seconds = (Date.now() - startedAt.getTime()) / 1000;
+    const summary = {
+      job: config.job,
+      read: counts.read,
+      tokens: counts.written,
+      rejects: counts.rejected,
+      seconds: Number(seconds.toFixed(3)),
+      rowsPerSecond: seconds > 0 ? Math.round(counts.read / seconds) : null,
+      manifest: names.manifest,
+    };
+    if (tooMany) log.error(summary, tooManyMessage);
+    else log.info(summary, 'run finished');
+    return {
+      manifest,
+      manifestPath: join(config.outDir, names.manifest),
+      exitCode: tooMany ? EXIT.tooManyRejects : EXIT.ok,
+    };
+  } catch (error) {
+    await tokens.discard();
+    await rejects.discard();
+    // A failed run leaves nothing under a final name: undo what this run already published.
+    for (const name of published) await unlink(join(config.outDir, name)).catch(() => undefined);
+    await roster.batches.return(undefined);
+    throw error;
+  }
+}
+
+async function* prepend<T>(head: T, rest: AsyncIterable<T>): AsyncGenerator<T> {
+  yield head;
+  yield* rest;
+}
+
+function abortError(signal: AbortSignal): MeetingTokensError {
+  const why = typeof signal.reason === 'string' ? signal.reason : 'interrupted';
+  return new MeetingTokensError('ABORTED', `run aborted (${why}); nothing was published`);
+}

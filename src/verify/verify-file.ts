@@ -1,0 +1,112 @@
+/**
+ * Checks a published tokens file: every token's HS256 signature with jose and the key, and its
+ * claims against the row it sits in. Independent of the signer's hot path on purpose.
+ */
+import { jwtVerify, decodeJwt, errors as joseErrors } from 'jose';
+import { readRoster } from '../roster/read-roster.js';
+import { MeetingTokensError } from '../errors.js';
+import { escapeFormula, isoSeconds } from '../output/columns.js';
+
+export interface VerifyReport {
+  rows: number;
+  valid: number;
+  badSignature: number;
+  mismatched: number;
+  expired: number;
+  notYetValid: number;
+  /** First problems found, by line: never a token or a claim value. */
+  problems: string[];
+}
+
+const MAX_PROBLEMS = 20;
+const REQUIRED = ['token', 'room_name', 'user_name', 'user_id', 'is_owner', 'exp'] as const;
+
+export interface VerifyOptions {
+  now?: Date | undefined;
+  /** Expected `d` claim (from the manifest), when known. */
+  domainId?: string | undefined;
+}
+
+export async function verifyTokensFile(path: string, apiKey: string, options: VerifyOptions = {}): Promise<VerifyReport> {
+  const secret = new TextEncoder().encode(apiKey);
+  const report: VerifyReport = { rows: 0, valid: 0, badSignature: 0, mismatched: 0, expired: 0, notYetValid: 0, problems: [] };
+  const problem = (line: number, text: string): void => {
+    if (report.problems.length < MAX_PROBLEMS) report.problems.push(`line ${line}: ${text}`);
+  };
+  const { batches } = readRoster(path);
+  let columns: Map<string, number> | undefined;
+
+  for await (const batch of batches) {
+    for (const entry of batch) {
+      if (entry.fields === null) throw new MeetingTokensError('VERIFY_FAILED', `${path} line ${entry.line}: ${entry.reason}`);
+      if (columns === undefined) {
+        columns = new Map(entry.fields.map((name, i) => [name, i]));
+        const missing = REQUIRED.filter((c) => !columns!.has(c));
+        if (missing.length > 0) {
+          throw new MeetingTokensError('VERIFY_FAILED', `${path} is not a tokens file: no ${missing.join(', ')} column`);
+        }
+        continue;
+      }
+      report.rows++;
+      const cell = (name: string): string => entry.fields[columns!.get(name) ?? -1] ?? '';
+      const token = cell('token');
+      let claims: Record<string, unknown>;
+      try {
+        ({ payload: claims } = await jwtVerify(token, secret, {
+          algorithms: ['HS256'],
+          typ: 'JWT',
+          ...(options.now ? { currentDate: options.now } : {}),
+        }));
+      } catch (error) {
+        // jose checks the signature before exp and nbf: these two mean the signature is good.
+        if (error instanceof joseErrors.JWTExpired) {
+          report.expired++;
+          claims = decodeJwt(token);
+        } else if (error instanceof joseErrors.JWTClaimValidationFailed && error.claim === 'nbf') {
+          report.notYetValid++;
+          claims = decodeJwt(token);
+        } else {
+          report.badSignature++;
+          problem(entry.line, `signature does not verify with this key (${(error as { code?: string }).code ?? 'invalid token'})`);
+          continue;
+        }
+      }
+      const mismatches = compare(claims, cell, columns, options.domainId, token);
+      if (mismatches.length > 0) {
+        report.mismatched++;
+        problem(entry.line, `token claims differ from the row: ${mismatches.join(', ')}`);
+      } else {
+        report.valid++;
+      }
+    }
+  }
+  if (columns === undefined) throw new MeetingTokensError('VERIFY_FAILED', `${path} is empty`);
+  return report;
+}
+
+function sameCell(cell: string, value: unknown): boolean {
+  const text = value === undefined ? '' : String(value);
+  return cell === text || cell === escapeFormula(text);
+}
+
+function compare(
+  claims: Record<string, unknown>,
+  cell: (name: string) => string,
+  columns: Map<string, number>,
+  domainId: string | undefined,
+  token: string,
+): string[] {
+  const out: string[] = [];
+  if (!sameCell(cell('room_name'), claims['r'])) out.push('room_name');
+  if (!sameCell(cell('user_name'), claims['u'])) out.push('user_name');
+  if (!sameCell(cell('user_id'), claims['ud'])) out.push('user_id');
+  if (cell('is_owner') !== (claims['o'] === true ? 'true' : 'false')) out.push('is_owner');
+  if (typeof claims['exp'] !== 'number' || cell('exp') !== String(claims['exp'])) out.push('exp');
+  else if (columns.has('expires_at') && cell('expires_at') !== isoSeconds(claims['exp'])) out.push('expires_at');
+  if (domainId !== undefined && claims['d'] !== domainId) out.push('domain_id');
+  if (columns.has('join_url') && claims['r'] !== undefined) {
+    const url = cell('join_url');
+    if (!url.endsWith(`/${String(claims['r'])}?t=${token}`)) out.push('join_url');
+  }
+  return out;
+}
