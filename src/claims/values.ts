@@ -6,6 +6,8 @@ import { type PropertySpec } from './properties.js';
 import { reject } from './rejection.js';
 import { translatePermissions } from './permissions.js';
 
+// eslint-disable-next-line no-control-regex
+const CONTROL = /[\u0000-\u001f\u007f]/;
 const TRUE = new Set(['true', 'yes', '1']);
 const FALSE = new Set(['false', 'no', '0']);
 
@@ -97,6 +99,9 @@ export function parsePropertyValue(spec: PropertySpec, value: unknown, column: s
     case 'string': {
       const text = typeof value === 'number' ? String(value) : value;
       if (typeof text !== 'string') return reject(`${column}: must be text`);
+      // Line breaks and other control characters have no place in a name or an id; they are
+      // also the mark of a roster whose open quote swallowed the lines after it.
+      if (CONTROL.test(text)) return reject(`${column}: contains a line break or another control character`);
       if (rule.maxLength !== undefined && text.length > rule.maxLength) {
         return reject(`${column}: ${text.length} characters, Daily allows at most ${rule.maxLength}`);
       }

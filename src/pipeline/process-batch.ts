@@ -4,7 +4,7 @@
  */
 import { stringify } from 'csv-stringify/sync';
 import type { ColumnPlan } from '../roster/header.js';
-import type { RosterEntry } from '../roster/read-roster.js';
+import type { RosterRecord } from '../roster/read-roster.js';
 import type { MappedRow } from '../claims/map-row.js';
 import { Rejection } from '../claims/rejection.js';
 import type { Sign } from '../sign/signer.js';
@@ -32,7 +32,7 @@ export interface BatchResult {
   expMax: number;
 }
 
-export function processBatch(entries: readonly RosterEntry[], ctx: BatchContext): BatchResult {
+export function processBatch(entries: readonly RosterRecord[], ctx: BatchContext): BatchResult {
   const { plan, mapRow, sign, joinBase } = ctx;
   const width = plan.headers.length;
   const tokenRows: string[][] = [];
@@ -44,10 +44,6 @@ export function processBatch(entries: readonly RosterEntry[], ctx: BatchContext)
 
   for (const entry of entries) {
     const fields = entry.fields;
-    if (fields === null) {
-      rejectRows.push([String(entry.line), entry.reason]);
-      continue;
-    }
     let reason: string | undefined;
     let mapped: MappedRow | undefined;
     let token = '';
@@ -68,7 +64,12 @@ export function processBatch(entries: readonly RosterEntry[], ctx: BatchContext)
       }
     }
     if (reason !== undefined || mapped === undefined) {
-      rejectRows.push([String(entry.line), reason ?? 'rejected', ...fields]);
+      // A quote left open joins the following lines into one record: say so, it is the likely cause.
+      if (entry.endLine > entry.line) reason += ` (the record runs over lines ${entry.line}-${entry.endLine}: is a quote left open?)`;
+      const row = [String(entry.line), reason ?? 'rejected', ...fields];
+      // Short records are padded to the header's width; surplus fields are kept (ragged row).
+      while (row.length < width + 2) row.push('');
+      rejectRows.push(row);
       continue;
     }
 

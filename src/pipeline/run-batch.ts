@@ -11,7 +11,7 @@ import type { Logger } from 'pino';
 import { MeetingTokensError, EXIT } from '../errors.js';
 import type { RunConfig } from '../config/run-config.js';
 import type { ApiKey } from '../config/api-key.js';
-import { readRoster, type RosterEntry } from '../roster/read-roster.js';
+import { readRoster, type RosterRecord } from '../roster/read-roster.js';
 import { planColumns } from '../roster/header.js';
 import { createMapper } from '../claims/map-row.js';
 import { createSigner } from '../sign/signer.js';
@@ -63,14 +63,9 @@ export async function runBatch(options: RunOptions): Promise<RunResult> {
 
   const roster = readRoster(config.rosterPath);
   const first = await roster.batches.next();
-  const headerEntry: RosterEntry | undefined = first.done ? undefined : first.value[0];
+  const headerEntry: RosterRecord | undefined = first.done ? undefined : first.value[0];
   if (headerEntry === undefined) {
     throw new MeetingTokensError('ROSTER_HEADER', `roster ${config.rosterPath} is empty; the first line must be a header row`, {
-      job: config.job,
-    });
-  }
-  if (headerEntry.fields === null) {
-    throw new MeetingTokensError('ROSTER_HEADER', `roster line ${headerEntry.line}: the header row is ${headerEntry.reason}`, {
       job: config.job,
     });
   }

@@ -2,9 +2,8 @@
  * Streams a roster CSV as batches of records, in file order, with the line where each record
  * starts. Memory stays bounded by one read chunk plus one batch, whatever the file's size.
  *
- * csv-parse runs with `on_record` and a `skip` listener that both append to one queue: the two
- * fire synchronously in parse order, so records and unreadable records stay in roster order
- * without object-mode stream overhead per row.
+ * csv-parse's `on_record` collects records into a plain array while a chunk is parsed, so no
+ * object-mode stream carries one row at a time.
  */
 import { createReadStream } from 'node:fs';
 import { createHash } from 'node:crypto';
@@ -12,18 +11,12 @@ import { parse, type Options, type Parser, type CsvError, type InfoRecord } from
 import { MeetingTokensError } from '../errors.js';
 
 export interface RosterRecord {
+  /** Line where the record starts (1-based, as an editor shows it). */
   line: number;
+  /** Line where it ends: later than `line` when a quoted field holds line breaks. */
+  endLine: number;
   fields: string[];
 }
-
-/** A record the parser could not read but could skip; the run rejects it. */
-export interface RosterSkip {
-  line: number;
-  fields: null;
-  reason: string;
-}
-
-export type RosterEntry = RosterRecord | RosterSkip;
 
 export interface RosterSummary {
   bytes: number;
@@ -39,23 +32,14 @@ export interface ReadOptions {
 
 export const MAX_RECORD_SIZE = 1024 * 1024;
 
-// Only a stray quote inside an unquoted field lets csv-parse resynchronise at the next line;
-// after any other error it keeps reading as if inside a quoted field and would swallow good
-// rows into the skipped one (seen with csv-parse 7 on `"a"x,...`), so those fail the run.
-const RECOVERABLE: ReadonlySet<string> = new Set(['INVALID_OPENING_QUOTE', 'CSV_INVALID_OPENING_QUOTE']);
-
+// Quotes inside unquoted fields are read as text (relax_quotes), as spreadsheets do: in strict
+// mode csv-parse 7 resynchronises badly after such a quote, inventing or swallowing records.
+// What is left (a quote never closed, a runaway record) leaves no reliable row boundary after
+// it, so those errors fail the run with their line.
 const REASONS: Readonly<Record<string, string>> = {
-  INVALID_OPENING_QUOTE: 'unreadable CSV: a quote inside an unquoted field; quote the whole field and double the inner quotes',
-  CSV_INVALID_CLOSING_QUOTE: 'unreadable CSV: text follows a closing quote',
-  CSV_QUOTE_NOT_CLOSED: 'unreadable CSV: a quoted field opened here is never closed',
-  CSV_MAX_RECORD_SIZE: `unreadable CSV: a record longer than ${MAX_RECORD_SIZE / 1024 / 1024} MiB (is a quote left open?)`,
+  CSV_QUOTE_NOT_CLOSED: 'a quoted field opened here is never closed',
+  CSV_MAX_RECORD_SIZE: `a record longer than ${MAX_RECORD_SIZE / 1024 / 1024} MiB (is a quote left open?)`,
 };
-
-function reasonFor(error: CsvError): string {
-  const code = error.code;
-  // csv-parse messages can quote roster content; ours never do.
-  return REASONS[code] ?? `unreadable CSV (${code})`;
-}
 
 /**
  * Reads `path`; yields the header row first (as a batch of one record), then batches of
@@ -65,15 +49,15 @@ export function readRoster(
   path: string,
   options: ReadOptions = {},
 ): {
-  batches: AsyncGenerator<RosterEntry[]>;
+  batches: AsyncGenerator<RosterRecord[]>;
   summary: () => RosterSummary;
 } {
   const hash = createHash('sha256');
   let bytes = 0;
   let done = false;
 
-  async function* batches(): AsyncGenerator<RosterEntry[]> {
-    let queue: RosterEntry[] = [];
+  async function* batches(): AsyncGenerator<RosterRecord[]> {
+    let queue: RosterRecord[] = [];
     let fatal: MeetingTokensError | undefined;
     let prevEnd = 0; // last line of the previous record, corrected
     let prevEmpty = 0;
@@ -85,15 +69,19 @@ export function readRoster(
       for (const field of fields) {
         if (field.length > 1 && field.indexOf('\r\n') !== -1) inflation += field.split('\r\n').length - 1;
       }
-      queue.push({ line, fields });
       prevEnd = ctx.lines - inflation;
+      queue.push({ line, endLine: prevEnd, fields });
       prevEmpty = ctx.empty_lines;
       return null;
     };
 
     const csvOptions: Options = {
       bom: true,
+      // Explicit, so a file whose header ends in LF and rows in CRLF (or the reverse) still
+      // parses; auto-detection fixes one delimiter from the first line.
+      record_delimiter: ['\r\n', '\n', '\r'],
       relax_column_count: true,
+      relax_quotes: true,
       skip_empty_lines: true,
       skip_records_with_error: true,
       max_record_size: options.maxRecordSize ?? MAX_RECORD_SIZE,
@@ -102,15 +90,11 @@ export function readRoster(
     const parser: Parser = parse(csvOptions);
     parser.on('skip', (error: CsvError) => {
       if (fatal) return;
-      const ctx = error as unknown as { lines: number; empty_lines: number };
+      const ctx = error as unknown as { empty_lines: number };
       const line = prevEnd + 1 + (ctx.empty_lines - prevEmpty);
-      if (!RECOVERABLE.has(error.code)) {
-        fatal = new MeetingTokensError('ROSTER_PARSE', `roster line ${line}: ${reasonFor(error)}; fix the file and run again`, { line });
-        return;
-      }
-      queue.push({ line, fields: null, reason: reasonFor(error) });
-      prevEnd = ctx.lines - inflation;
-      prevEmpty = ctx.empty_lines;
+      // csv-parse messages can quote roster content; ours never do.
+      const reason = REASONS[error.code] ?? `unreadable CSV (${error.code})`;
+      fatal = new MeetingTokensError('ROSTER_PARSE', `roster line ${line}: ${reason}; fix the file and run again`, { line });
     });
     // Nothing is pushed downstream (on_record returns null), but keep the readable side flowing.
     parser.resume();

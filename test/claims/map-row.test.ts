@@ -1,0 +1,232 @@
+import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
+import { createMapper, checkDefaults, type MapperSettings } from '../../src/claims/map-row.js';
+import { PROPERTIES, LANGUAGES } from '../../src/claims/properties.js';
+import { Rejection } from '../../src/claims/rejection.js';
+import { planColumns } from '../../src/roster/header.js';
+import { DOMAIN_ID } from '../helpers.js';
+
+const IAT = 1795773600; // 2026-11-27T10:00:00Z
+const DAY = 86400;
+
+function mapper(headers: string[], settings: Partial<MapperSettings> = {}) {
+  const plan = planColumns(headers, { roomOptional: settings.allowAllRooms === true || settings.defaultRoom !== undefined });
+  return createMapper(
+    { domainId: DOMAIN_ID, iat: IAT, ttlSeconds: 7 * DAY, maxTtlSeconds: 30 * DAY, allowAllRooms: false, defaults: new Map(), ...settings },
+    plan,
+  );
+}
+
+/** Maps one row given as column -> value; returns claims or the rejection message. */
+function mapOne(row: Record<string, string>, settings: Partial<MapperSettings> = {}): Record<string, unknown> | string {
+  const headers = Object.keys(row);
+  try {
+    return mapper(headers, settings)(headers.map((h) => row[h]!)).claims;
+  } catch (error) {
+    if (error instanceof Rejection) return error.message;
+    throw error;
+  }
+}
+
+describe('claim mapper: always-set claims', () => {
+  it('sets r, d, iat and exp = iat + ttl for a plain row, in that order', () => {
+    const claims = mapOne({ room_name: 'demo' });
+    expect(claims).toEqual({ r: 'demo', d: DOMAIN_ID, iat: IAT, exp: IAT + 7 * DAY });
+    expect(Object.keys(claims)).toEqual(['r', 'd', 'iat', 'exp']);
+  });
+
+  it('leaves out o when is_owner is false (Daily default) and sets it when true', () => {
+    expect(mapOne({ room: 'a', owner: 'no' })).not.toHaveProperty('o');
+    expect(mapOne({ room: 'a', owner: 'Yes' })).toMatchObject({ o: true });
+  });
+
+  it('trims values used for claims', () => {
+    expect(mapOne({ room: '  demo\t', name: '  Ada  ', id: ' u1 ' })).toMatchObject({ r: 'demo', u: 'Ada', ud: 'u1' });
+  });
+
+  it('an empty cell falls back to the job default', () => {
+    const defaults = checkDefaults({ start_video_off: true, lang: 'de' });
+    expect(mapOne({ room: 'a', lang: '' }, { defaults })).toMatchObject({ vo: true, uil: 'de' });
+    expect(mapOne({ room: 'a', lang: 'fr', start_video_off: 'no' }, { defaults })).toMatchObject({ vo: false, uil: 'fr' });
+  });
+});
+
+describe('claim mapper: every Daily property by its long name', () => {
+  const VALUES: Record<string, [string, unknown]> = {
+    user_id: ['u-42', 'u-42'],
+    user_name: ['Ada', 'Ada'],
+    is_owner: ['true', true],
+    knocking: ['yes', true],
+    close_tab_on_exit: ['1', true],
+    redirect_on_meeting_exit: ['https://example.com/bye', 'https://example.com/bye'],
+    intercom_join_alert: ['false', false],
+    start_cloud_recording: ['true', true],
+    start_cloud_recording_opts: ['{"layout":{"preset":"default"}}', { layout: { preset: 'default' } }],
+    auto_start_transcription: ['no', false],
+    enable_recording: ['cloud', 'cloud'],
+    enable_screenshare: ['FALSE', false],
+    start_video_off: ['TRUE', true],
+    start_audio_off: ['0', false],
+    meeting_join_hook: ['https://hooks.example.com/join', 'https://hooks.example.com/join'],
+    eject_at_token_exp: ['Yes', true],
+    eject_after_elapsed: ['3600', 3600],
+    lang: ['pt-BR', 'pt-BR'],
+    enable_recording_ui: ['no', false],
+    permissions: [
+      '{"hasPresence":false,"canSend":["video","audio"],"canReceive":{"base":true}}',
+      { hp: false, cs: 'v,a', cr: { b: true } },
+    ],
+  };
+
+  it('covers the whole property table', () => {
+    expect(Object.keys(VALUES).sort()).toEqual(PROPERTIES.map((p) => p.name).sort());
+  });
+
+  it.each(PROPERTIES.map((p) => [p.name, p.claim] as const))('%s -> %s', (name, claim) => {
+    const [cell, expected] = VALUES[name]!;
+    expect(mapOne({ room: 'r1', [name]: cell })).toMatchObject({ [claim]: expected });
+  });
+
+  it.each(PROPERTIES.map((p) => [p.name, p.claim] as const))('%s as a job default -> %s', (name, claim) => {
+    const [cell, expected] = VALUES[name]!;
+    const defaults = checkDefaults({ [name]: cell });
+    expect(mapOne({ room: 'r1' }, { defaults })).toMatchObject({ [claim]: expected });
+  });
+
+  it('takes a raw abbreviated permissions object verbatim', () => {
+    const p = { hp: true, cs: true, cr: { b: true }, ca: ['participants'] };
+    expect(checkDefaults({ permissions: p }).get('permissions')).toEqual(p);
+  });
+});
+
+describe('claim mapper: rules', () => {
+  const cases: [string, Record<string, string>, string | RegExp][] = [
+    ['room with a space', { room: 'a b' }, 'room: "a b" has characters Daily does not allow'],
+    ['room with a slash', { room: 'a/b' }, /only A-Z a-z 0-9 - _/],
+    ['room of 129 characters', { room: 'x'.repeat(129) }, 'room: 129 characters, Daily allows at most 128'],
+    ['empty room', { room: '' }, 'room: empty; every token needs a room'],
+    ['user_id of 37 characters', { room: 'a', user_id: 'x'.repeat(37) }, 'user_id: 37 characters, Daily allows at most 36'],
+    [
+      'user_name with a line break',
+      { room: 'a', user_name: 'Ada\nLovelace' },
+      'user_name: contains a line break or another control character',
+    ],
+    ['user_id with NUL', { room: 'a', user_id: 'u\u00001' }, 'user_id: contains a line break or another control character'],
+    ['boolean maybe', { room: 'a', is_owner: 'maybe' }, 'is_owner: "maybe" is not a boolean; use true/false, yes/no or 1/0'],
+    ['boolean y', { room: 'a', knocking: 'y' }, /knocking: "y" is not a boolean/],
+    ['lang not in the list', { room: 'a', lang: 'xx' }, /lang: "xx" is not one of Daily's values/],
+    ['lang wrong case', { room: 'a', lang: 'pt-br' }, /lang: "pt-br"/],
+    ['enable_recording unknown', { room: 'a', enable_recording: 'tape' }, /enable_recording: "tape" is not one of/],
+    ['eject_after_elapsed zero', { room: 'a', eject_after_elapsed: '0' }, /eject_after_elapsed: "0" is not a positive whole number/],
+    ['eject_after_elapsed negative', { room: 'a', eject_after_elapsed: '-5' }, /is not a positive whole number/],
+    ['eject_after_elapsed fraction', { room: 'a', eject_after_elapsed: '1.5' }, /is not a positive whole number/],
+    ['url without scheme', { room: 'a', redirect_on_meeting_exit: 'example.com' }, /is not an http\(s\) URL/],
+    ['javascript url', { room: 'a', meeting_join_hook: 'javascript:alert(1)' }, /is not an http\(s\) URL/],
+    ['permissions not JSON', { room: 'a', permissions: '{hp:true' }, /permissions: not valid JSON/],
+    ['permissions array', { room: 'a', permissions: '[1]' }, 'permissions: must be a JSON object'],
+    [
+      'permissions canAdmin',
+      { room: 'a', permissions: '{"canAdmin":["participants"]}' },
+      /permissions.canAdmin: Daily documents no abbreviation/,
+    ],
+    ['canSend bad kind', { room: 'a', permissions: '{"canSend":["smell"]}' }, /canSend: only video, audio/],
+    [
+      'expires_at in the past',
+      { room: 'a', expires_at: '2026-11-27T09:59:59Z' },
+      /expires_at: 2026-11-27T09:59:59.000Z is not after the run's time/,
+    ],
+    ['expires_at equal to now', { room: 'a', expires_at: String(IAT) }, /is not after the run's time/],
+    [
+      'expires_at over max_ttl',
+      { room: 'a', expires_at: String(IAT + 30 * DAY + 1) },
+      "expires_at: 30d 1s after issue, the job's max_ttl allows 30d",
+    ],
+    [
+      'expires_at without offset',
+      { room: 'a', expires_at: '2026-12-01T10:00:00' },
+      /has no time zone offset; add one, e.g. 2026-12-01T10:00:00Z/,
+    ],
+    ['expires_at date only', { room: 'a', expires_at: '2026-12-01' }, /e.g. 2026-12-01T09:00:00Z/],
+    ['expires_at impossible date', { room: 'a', expires_at: '2026-02-30T10:00:00Z' }, /is not a real date and time/],
+    ['expires_at garbage', { room: 'a', expires_at: 'next tuesday' }, /is not an ISO 8601 time with offset or unix seconds/],
+    [
+      'not_before after expires_at',
+      { room: 'a', not_before: '2026-11-29T00:00:00Z', expires_at: '2026-11-28T00:00:00Z' },
+      /not_before: .* must be before expires_at/,
+    ],
+    [
+      'not_before equal to expires_at',
+      { room: 'a', not_before: String(IAT + DAY), expires_at: String(IAT + DAY) },
+      /must be before expires_at/,
+    ],
+    [
+      'cloud recording without cloud',
+      { room: 'a', start_cloud_recording: 'yes', enable_recording: 'local' },
+      /start_cloud_recording: needs enable_recording "cloud"/,
+    ],
+  ];
+  it.each(cases)('rejects %s', (_name, row, expected) => {
+    const result = mapOne(row);
+    expect(typeof result).toBe('string');
+    if (typeof expected === 'string') expect(result).toContain(expected);
+    else expect(result).toMatch(expected);
+  });
+
+  it('accepts the boundaries', () => {
+    expect(mapOne({ room: 'x'.repeat(128) })).toMatchObject({ r: 'x'.repeat(128) });
+    expect(mapOne({ room: 'A-z_0', user_id: 'x'.repeat(36) })).toMatchObject({ ud: 'x'.repeat(36) });
+    expect(mapOne({ room: 'a', expires_at: String(IAT + 30 * DAY) })).toMatchObject({ exp: IAT + 30 * DAY });
+    expect(mapOne({ room: 'a', expires_at: String(IAT + 1) })).toMatchObject({ exp: IAT + 1 });
+    expect(mapOne({ room: 'a', eject_after_elapsed: '1' })).toMatchObject({ eje: 1 });
+    for (const lang of LANGUAGES) expect(mapOne({ room: 'a', lang })).toMatchObject({ uil: lang });
+  });
+
+  it('reads times as ISO 8601 with any offset, or unix seconds', () => {
+    expect(mapOne({ room: 'a', expires_at: '2026-11-28T12:00:00+02:00' })).toMatchObject({
+      exp: Date.parse('2026-11-28T10:00:00Z') / 1000,
+    });
+    expect(mapOne({ room: 'a', expires_at: '2026-11-28T10:00:00.999Z' })).toMatchObject({ exp: Date.parse('2026-11-28T10:00:00Z') / 1000 });
+    expect(mapOne({ room: 'a', expires_at: '1795860000' })).toMatchObject({ exp: 1795860000 });
+    expect(mapOne({ room: 'a', not_before: '2026-11-27T08:00:00-0500' })).toMatchObject({ nbf: Date.parse('2026-11-27T13:00:00Z') / 1000 });
+  });
+
+  it('counts ttl from not_before when the row starts later than the run', () => {
+    const nbf = IAT + 2 * DAY;
+    expect(mapOne({ room: 'a', not_before: String(nbf) })).toMatchObject({ nbf, exp: nbf + 7 * DAY });
+    expect(mapOne({ room: 'a', not_before: String(IAT - DAY) })).toMatchObject({ nbf: IAT - DAY, exp: IAT + 7 * DAY });
+    expect(mapOne({ room: 'a', not_before: String(IAT + 25 * DAY) })).toMatch(/max_ttl allows 30d/);
+  });
+
+  it('allow_all_rooms signs a row without room and without r; a default room fills empty cells', () => {
+    const open = mapOne({ room: '', name: 'Ada' }, { allowAllRooms: true });
+    expect(open).not.toHaveProperty('r');
+    expect(open).toMatchObject({ d: DOMAIN_ID, u: 'Ada' });
+    expect(mapOne({ name: 'Ada' }, { defaultRoom: 'lobby' })).toMatchObject({ r: 'lobby' });
+  });
+
+  it('every token expires: exp is set for every accepted row (property)', () => {
+    const m = mapper(['room', 'name', 'id', 'owner', 'not_before', 'expires_at']);
+    fc.assert(
+      fc.property(
+        fc.stringMatching(/^[A-Za-z0-9_-]{0,130}$/),
+        fc.string(),
+        fc.string({ maxLength: 40 }),
+        fc.constantFrom('', 'yes', 'no', 'x'),
+        fc.oneof(fc.constant(''), fc.integer({ min: IAT - 10 * DAY, max: IAT + 40 * DAY }).map(String)),
+        fc.oneof(fc.constant(''), fc.integer({ min: IAT - 10 * DAY, max: IAT + 40 * DAY }).map(String)),
+        (...cells) => {
+          try {
+            const { claims, exp } = m(cells);
+            expect(typeof claims['exp']).toBe('number');
+            expect(exp).toBeGreaterThan(IAT);
+            expect(exp).toBeLessThanOrEqual(IAT + 30 * DAY);
+            if (claims['nbf'] !== undefined) expect(claims['nbf']).toBeLessThan(exp);
+          } catch (error) {
+            expect(error).toBeInstanceOf(Rejection);
+          }
+        },
+      ),
+      { numRuns: 2000, seed: 7 },
+    );
+  });
+});

@@ -1,0 +1,37 @@
+import { describe, expect, it } from 'vitest';
+import { planColumns } from '../../src/roster/header.js';
+
+describe('roster header', () => {
+  it('matches default names and aliases case-insensitively after trimming; the rest passes through', () => {
+    const plan = planColumns(['Email', ' ROOM ', 'Name', 'id', 'Owner', 'lang', 'Expires_At', 'first_name'], { roomOptional: false });
+    expect(plan.room).toBe(1);
+    expect(plan.expiresAt).toBe(6);
+    expect(plan.notBefore).toBe(-1);
+    expect(Object.fromEntries(plan.properties)).toEqual({ user_name: 2, user_id: 3, is_owner: 4, lang: 5 });
+    expect(plan.passthrough).toEqual([0, 7]);
+  });
+
+  it("maps other header names through the job's columns", () => {
+    const plan = planColumns(['Meeting', 'Full name', 'room'], {
+      roomOptional: false,
+      columns: { room_name: 'meeting', user_name: 'Full Name' },
+    });
+    expect(plan.room).toBe(0);
+    expect(plan.properties.get('user_name')).toBe(1);
+    expect(plan.passthrough).toEqual([2]); // "room" is no longer the room column
+  });
+
+  it.each([
+    [['room', 'room_name'], { roomOptional: false }, 'roster header: columns 1 ("room") and 2 ("room_name") both give room_name; keep one'],
+    [['email', 'phone'], { roomOptional: false }, /none of the expected columns .* the first line must be a header row/],
+    [['name', 'email'], { roomOptional: false }, /no room_name \(or room\) column/],
+    [['room'], { roomOptional: false, columns: { user_id: 'Badge' } }, 'columns.user_id: the roster has no column "Badge"'],
+  ] as const)('refuses %j', (headers, options, message) => {
+    expect(() => planColumns(headers, options)).toThrow(expect.objectContaining({ code: 'ROSTER_HEADER' }));
+    expect(() => planColumns(headers, options)).toThrow(message);
+  });
+
+  it('needs no room column when rows may lack a room', () => {
+    expect(planColumns(['name'], { roomOptional: true }).room).toBe(-1);
+  });
+});
