@@ -65,7 +65,7 @@ export function loadJob(file: string): LoadedJob {
   }
   const result = jobSchema.safeParse(data ?? {});
   if (!result.success) {
-    throw new MeetingTokensError('CONFIG_INVALID', result.error.issues.map((i) => `${file}: ${describeIssue(i)}`).join('\n'), {
+    throw new MeetingTokensError('CONFIG_INVALID', result.error.issues.map((i) => `${file}: ${describeIssue(i, data)}`).join('\n'), {
       file,
       job: name,
     });
@@ -73,7 +73,7 @@ export function loadJob(file: string): LoadedJob {
   return { name, file, job: result.data };
 }
 
-function describeIssue(issue: z.core.$ZodIssue): string {
+function describeIssue(issue: z.core.$ZodIssue, data: unknown): string {
   const path = issue.path.join('.');
   if (issue.code === 'unrecognized_keys') {
     const known = path === 'defaults' ? DEFAULTS_KEYS : JOB_KEYS;
@@ -85,6 +85,15 @@ function describeIssue(issue: z.core.$ZodIssue): string {
       })
       .join('; ');
   }
-  if (issue.code === 'invalid_type' && issue.input === undefined) return `${path}: is required`;
+  if (issue.code === 'invalid_type' && valueAt(data, issue.path) === undefined) return `${path}: is required`;
   return `${path || '(top level)'}: ${issue.message}`;
+}
+
+function valueAt(data: unknown, path: readonly PropertyKey[]): unknown {
+  let value = data;
+  for (const key of path) {
+    if (typeof value !== 'object' || value === null) return undefined;
+    value = (value as Record<PropertyKey, unknown>)[key];
+  }
+  return value;
 }

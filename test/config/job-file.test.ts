@@ -1,0 +1,96 @@
+import { describe, expect, it } from 'vitest';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { loadJob, findJobFile } from '../../src/config/load-job.js';
+import { buildRunConfig } from '../../src/config/run-config.js';
+import { parseDuration } from '../../src/config/duration.js';
+import { tempDir, writeFile, DOMAIN_ID, ROOT } from '../helpers.js';
+
+function job(yaml: string) {
+  const dir = tempDir();
+  return loadJob(writeFile(dir, 'batch.yaml', yaml));
+}
+
+const BASE = `roster: r.csv\nout: out\ndomain_id: ${DOMAIN_ID}\n`;
+
+describe('job files', () => {
+  it('loads the bundled example job', () => {
+    const loaded = loadJob(join(ROOT, 'jobs', 'example.yaml'));
+    const config = buildRunConfig(loaded, {});
+    expect(config).toMatchObject({ job: 'example', ttlSeconds: 7 * 86400, maxTtlSeconds: 30 * 86400, demoKey: true, escapeFormulas: true });
+    expect(config.rosterPath).toBe(join(ROOT, 'fixtures', 'example-roster.csv'));
+  });
+
+  it('applies defaults: ttl 1d, max_ttl 30d, ratio 0.5, formulas escaped, rooms required', () => {
+    expect(buildRunConfig(job(BASE), {})).toMatchObject({
+      ttlSeconds: 86400,
+      maxTtlSeconds: 30 * 86400,
+      maxRejectRatio: 0.5,
+      escapeFormulas: true,
+      allowAllRooms: false,
+    });
+  });
+
+  it.each([
+    ['an unknown key, with the nearest known one', `${BASE}domain_nmae: acme\n`, 'domain_nmae: unknown key (did you mean domain_name?)'],
+    [
+      'an unknown default',
+      `${BASE}defaults:\n  start_vide_off: true\n`,
+      'defaults.start_vide_off: unknown key (did you mean defaults.start_video_off?)',
+    ],
+    ['a wrong type', `${BASE}allow_all_rooms: "sometimes"\n`, 'allow_all_rooms: Invalid input: expected boolean, received string'],
+    ['a bad ttl', `${BASE}ttl: 7 days\n`, 'ttl: must be a duration such as 90m, 36h, 7d or 2w'],
+    ['a bad uuid', `roster: r.csv\nout: o\ndomain_id: abc-123\n`, 'domain_id: must be a UUID'],
+    ['a missing roster', `out: o\n`, 'roster: is required'],
+    ['a ratio over 1', `${BASE}max_reject_ratio: 2\n`, 'max_reject_ratio: Too big'],
+    ['a column mapping to an unknown column', `${BASE}columns: { email: Mail }\n`, 'columns.email'],
+    ['invalid YAML', `roster: [unclosed\n`, /batch\.yaml line \d+: /],
+  ])('refuses %s with a line naming the file and key', (_name, yaml, message) => {
+    expect(() => job(yaml)).toThrow(expect.objectContaining({ code: 'CONFIG_INVALID' }));
+    expect(() => job(yaml)).toThrow(message);
+  });
+
+  it('lists every problem, one line each', () => {
+    expect(() => job(`out: o\nttl: x\nbogus: 1\n`)).toThrow(/batch\.yaml: .*\n.*batch\.yaml: .*\n.*batch\.yaml: /);
+  });
+
+  it.each([
+    ['ttl over max_ttl', `${BASE}ttl: 40d\n`, 'ttl: 40d is longer than max_ttl 30d'],
+    ['an invalid default value', `${BASE}defaults:\n  lang: klingon\n`, /defaults\.lang: "klingon" is not one of Daily's values/],
+    ['a bad default room', `${BASE}defaults:\n  room_name: a b\n`, /defaults\.room_name: "a b" has characters/],
+    ['a not_before without offset', `${BASE}not_before: "2026-12-01T10:00:00"\n`, /not_before: .* has no time zone offset/],
+  ])('refuses %s at start-up', (_name, yaml, message) => {
+    const loaded = job(yaml);
+    expect(() => buildRunConfig(loaded, {})).toThrow(expect.objectContaining({ code: 'CONFIG_INVALID' }));
+    expect(() => buildRunConfig(loaded, {})).toThrow(message);
+  });
+
+  it('finds a job by name and says which jobs exist when it does not', () => {
+    const dir = tempDir();
+    mkdirSync(join(dir, 'jobs'));
+    writeFile(join(dir, 'jobs'), 'weekly.yaml', BASE);
+    expect(findJobFile('weekly', join(dir, 'jobs'))).toBe(join(dir, 'jobs', 'weekly.yaml'));
+    expect(() => findJobFile('daily', join(dir, 'jobs'))).toThrow(
+      /no job "daily" in .*jobs\/ \(looked for daily\.yaml\); jobs there: weekly/,
+    );
+    expect(() => findJobFile('../etc/passwd', join(dir, 'jobs'))).toThrow(/is not a job name/);
+  });
+
+  it('lets flags override the job file', () => {
+    const config = buildRunConfig(job(`${BASE}ttl: 2d\n`), { ttl: '90m', domainName: 'acme' });
+    expect(config.ttlSeconds).toBe(5400);
+    expect(config.domainName).toBe('acme');
+  });
+});
+
+describe('durations', () => {
+  it.each([
+    ['90s', 90],
+    ['90m', 5400],
+    ['36h', 129600],
+    ['7d', 604800],
+    ['2w', 1209600],
+    ['1d12h', 129600],
+  ])('%s = %i seconds', (text, seconds) => expect(parseDuration(text)).toBe(seconds));
+  it.each(['', '7', 'd', '7 d', '1y', '-1d', '0d', '1.5h'])('%j is not a duration', (text) => expect(parseDuration(text)).toBeUndefined());
+});

@@ -1,0 +1,72 @@
+import { describe, expect, it } from 'vitest';
+import { readdirSync, readFileSync, statSync, symlinkSync, writeFileSync, utimesSync, existsSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { hostname } from 'node:os';
+import { join } from 'node:path';
+import { StagedFile, TEMP_PREFIX } from '../../src/output/staged-file.js';
+import { removeStaleTemps, prepareOutputDir } from '../../src/output/output-dir.js';
+import { tempDir } from '../helpers.js';
+
+describe('staged file', () => {
+  it('is invisible under its final name until commit, then 0600 with the bytes and hash it reports', async () => {
+    const dir = tempDir();
+    const file = await StagedFile.create(dir, 'final.csv');
+    await file.write('a,b\n');
+    await file.write(Buffer.from('1,2\n'));
+    expect(existsSync(join(dir, 'final.csv'))).toBe(false);
+    expect(readdirSync(dir)).toHaveLength(1);
+    expect(readdirSync(dir)[0]).toMatch(new RegExp(`^\\${TEMP_PREFIX}`));
+    const published = await file.commit();
+    expect(readdirSync(dir)).toEqual(['final.csv']);
+    expect(readFileSync(join(dir, 'final.csv'), 'utf8')).toBe('a,b\n1,2\n');
+    expect(statSync(join(dir, 'final.csv')).mode & 0o777).toBe(0o600);
+    expect(published).toEqual({ name: 'final.csv', bytes: 8, sha256: createHash('sha256').update('a,b\n1,2\n').digest('hex') });
+  });
+
+  it('never replaces an existing file or follows a planted symlink at the final name', async () => {
+    const dir = tempDir();
+    const victim = join(tempDir(), 'victim');
+    writeFileSync(victim, 'precious');
+    symlinkSync(victim, join(dir, 'final.csv'));
+    const file = await StagedFile.create(dir, 'final.csv');
+    await file.write('tokens');
+    await expect(file.commit()).rejects.toMatchObject({ code: 'OUTPUT_EXISTS' });
+    expect(readFileSync(victim, 'utf8')).toBe('precious');
+    await file.discard();
+    expect(readdirSync(dir)).toEqual(['final.csv']);
+  });
+
+  it('discard removes the temporary file', async () => {
+    const dir = tempDir();
+    const file = await StagedFile.create(dir, 'x.csv');
+    await file.write('partial');
+    await file.discard();
+    expect(readdirSync(dir)).toEqual([]);
+  });
+});
+
+describe('output directory', () => {
+  it('is created 0700 when missing and refused when it is a file or not writable', async () => {
+    const base = tempDir();
+    await prepareOutputDir(join(base, 'a', 'b'));
+    expect(statSync(join(base, 'a', 'b')).mode & 0o777).toBe(0o700);
+    writeFileSync(join(base, 'file'), '');
+    await expect(prepareOutputDir(join(base, 'file'))).rejects.toMatchObject({
+      code: 'OUTPUT_DIR',
+      message: expect.stringMatching(/not a directory/),
+    });
+  });
+
+  it('removes temporary files of dead runs on this host and old ones from anywhere, and keeps live ones', async () => {
+    const dir = tempDir();
+    const dead = `${TEMP_PREFIX}${hostname()}.999999999.0123456789abcdef.tmp`;
+    const live = `${TEMP_PREFIX}${hostname()}.${process.pid}.0123456789abcdef.tmp`;
+    const otherHostFresh = `${TEMP_PREFIX}elsewhere.1.0123456789abcdef.tmp`;
+    const otherHostOld = `${TEMP_PREFIX}elsewhere.2.0123456789abcdef.tmp`;
+    for (const name of [dead, live, otherHostFresh, otherHostOld, 'published.csv']) writeFileSync(join(dir, name), 'x');
+    const old = new Date(Date.now() - 2 * 24 * 3600 * 1000);
+    utimesSync(join(dir, otherHostOld), old, old);
+    expect((await removeStaleTemps(dir)).sort()).toEqual([dead, otherHostOld].sort());
+    expect(readdirSync(dir).sort()).toEqual([live, otherHostFresh, 'published.csv'].sort());
+  });
+});
