@@ -3,8 +3,36 @@
 import { createWriteStream } from 'node:fs';
 import { once } from 'node:events';
 
-const FIRST = ['Ada', 'Grace', 'Alan', 'Katherine', 'Edsger', 'Barbara', 'Donald', 'Frances', 'Margaret', 'Tim', 'Radia', 'Zoë', 'José', 'Åsa'];
-const LAST = ['Lovelace', 'Hopper', 'Turing', 'Johnson', 'Dijkstra', 'Liskov', 'Knuth', 'Allen', 'Hamilton', "O'Brien", 'Berners-Lee', 'Perlman'];
+const FIRST = [
+  'Ada',
+  'Grace',
+  'Alan',
+  'Katherine',
+  'Edsger',
+  'Barbara',
+  'Donald',
+  'Frances',
+  'Margaret',
+  'Tim',
+  'Radia',
+  'Zoë',
+  'José',
+  'Åsa',
+];
+const LAST = [
+  'Lovelace',
+  'Hopper',
+  'Turing',
+  'Johnson',
+  'Dijkstra',
+  'Liskov',
+  'Knuth',
+  'Allen',
+  'Hamilton',
+  "O'Brien",
+  'Berners-Lee',
+  'Perlman',
+];
 
 /** Writes `rows` data rows to `path`; row i is the same on every run. */
 export async function writeRoster(path, rows) {

@@ -19,7 +19,8 @@ export type ErrorCode =
   | 'TOO_MANY_REJECTS'
   | 'VERIFY_FAILED'
   | 'TOKEN_INVALID'
-  | 'ABORTED';
+  | 'ABORTED'
+  | 'INTERNAL';
 
 export interface ErrorContext {
   job?: string;

@@ -36,6 +36,8 @@ Options (they override the job file):
   --max-reject-ratio <0-1>  fail the run when more rows than this are rejected (default 0.5)
   --now <ISO 8601>          the run's clock (iat and file names), for reproducible runs
   --allow-weak-key          accept an API key shorter than 32 characters
+  --workers <n>             signing threads; 0 signs on the main thread (default: one per core
+                            for rosters of 2 MB or more, else 0). Output is identical either way
   --log-level <level>       fatal, error, warn, info (default), debug, silent
   -h, --help                this help
 `;

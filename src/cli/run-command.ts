@@ -26,6 +26,7 @@ export async function runCommand(argv: string[]): Promise<number> {
       'max-reject-ratio': { type: 'string' },
       now: { type: 'string' },
       'allow-weak-key': { type: 'boolean', default: false },
+      workers: { type: 'string' },
       'log-level': { type: 'string', default: 'info' },
       help: { type: 'boolean', short: 'h', default: false },
     },
@@ -52,6 +53,11 @@ export async function runCommand(argv: string[]): Promise<number> {
     log.warn({ job: config.job }, 'DAILY_API_KEY is not set: signing with the public DEMO key; Daily will reject these tokens');
   }
   const now = values.now !== undefined ? parseNow(values.now) : new Date();
+  let workers: number | undefined;
+  if (values.workers !== undefined) {
+    workers = Number(values.workers);
+    if (!Number.isInteger(workers) || workers < 0 || workers > 64) throw usageError('--workers: a whole number from 0 to 64');
+  }
 
   const controller = new AbortController();
   const onSignal = (signal: NodeJS.Signals): void => controller.abort(signal);
@@ -59,7 +65,7 @@ export async function runCommand(argv: string[]): Promise<number> {
   process.once('SIGTERM', onSignal);
   const progress = startProgress();
   try {
-    const result = await runBatch({ config, apiKey, now, log, signal: controller.signal, onProgress: progress.update });
+    const result = await runBatch({ config, apiKey, now, log, signal: controller.signal, onProgress: progress.update, workers });
     progress.stop();
     const m = result.manifest;
     const what = m.status === 'done' ? `${m.tokens_written} tokens, ${m.rows_rejected} rejected` : m.error?.message;

@@ -25,11 +25,3 @@ export function rejectsHeader(headers: readonly string[]): string[] {
 export function isoSeconds(unixSeconds: number): string {
   return new Date(unixSeconds * 1000).toISOString().slice(0, 19) + 'Z';
 }
-
-// The characters csv-stringify's `escape_formulas` guards against (OWASP CSV injection),
-// mirrored here so `verify` can compare an escaped cell with the claim it came from.
-const FORMULA_START = new Set(['=', '+', '-', '@', '\t', '\r', '\uFF1D', '\uFF0B', '\uFF0D', '\uFF20']);
-
-export function escapeFormula(value: string): string {
-  return value.length > 0 && FORMULA_START.has(value[0]!) ? `'${value}` : value;
-}

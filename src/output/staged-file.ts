@@ -50,7 +50,7 @@ export class StagedFile {
     return new StagedFile(dir, finalName, tempPath, handle);
   }
 
-  async write(data: string | Buffer): Promise<void> {
+  async write(data: string | Uint8Array): Promise<void> {
     const buffer = typeof data === 'string' ? Buffer.from(data, 'utf8') : data;
     let offset = 0;
     try {

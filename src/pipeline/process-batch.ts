@@ -1,30 +1,43 @@
 /**
- * One batch of roster entries -> the CSV text of its token rows and reject rows. Pure apart from
- * the HMAC: this is the unit of work the pipeline hands out, in roster order.
+ * One chunk of roster bytes -> the CSV text of its token rows and reject rows. Everything a
+ * chunk needs travels in a `BatchSpec` (plain data), so the same code runs on the main thread
+ * or in a worker and gives the same bytes.
  */
-import { stringify } from 'csv-stringify/sync';
+import { parseRecords, UnclosedQuote, type ParsedRecord } from '../roster/csv-parser.js';
 import type { ColumnPlan } from '../roster/header.js';
-import type { RosterRecord } from '../roster/read-roster.js';
-import type { MappedRow } from '../claims/map-row.js';
+import { createMapper, type MappedRow, type MapperSettings } from '../claims/map-row.js';
 import { Rejection } from '../claims/rejection.js';
-import type { Sign } from '../sign/signer.js';
+import { createSigner, type Sign } from '../sign/signer.js';
 import { isoSeconds } from '../output/columns.js';
+import { csvCell, csvRow, escapeFormula } from '../output/csv-writer.js';
+import { MeetingTokensError } from '../errors.js';
 
 /** Daily advises keeping tokens under about 2048 characters (URLs and mail clients cut longer). */
 export const MAX_TOKEN_LENGTH = 2048;
+
+/** What a chunk needs to become output; structured-clonable for worker threads. */
+export interface BatchSpec {
+  plan: ColumnPlan;
+  settings: MapperSettings;
+  /** `https://<domain_name>.daily.co/`, or undefined for no join_url column. */
+  joinBase: string | undefined;
+  escapeFormulas: boolean;
+  apiKey: string;
+}
 
 export interface BatchContext {
   plan: ColumnPlan;
   mapRow: (fields: readonly string[]) => MappedRow;
   sign: Sign;
-  /** `https://<domain_name>.daily.co/`, or undefined for no join_url column. */
   joinBase: string | undefined;
   escapeFormulas: boolean;
 }
 
 export interface BatchResult {
-  tokensCsv: string;
-  rejectsCsv: string;
+  /** CSV lines of the tokens file. */
+  tokens: string;
+  /** CSV lines of the rejects file. */
+  rejects: string;
   read: number;
   written: number;
   rejected: number;
@@ -32,23 +45,57 @@ export interface BatchResult {
   expMax: number;
 }
 
-export function processBatch(entries: readonly RosterRecord[], ctx: BatchContext): BatchResult {
-  const { plan, mapRow, sign, joinBase } = ctx;
+export function createBatchContext(spec: BatchSpec): BatchContext {
+  return {
+    plan: spec.plan,
+    mapRow: createMapper(spec.settings, spec.plan),
+    sign: createSigner(spec.apiKey),
+    joinBase: spec.joinBase,
+    escapeFormulas: spec.escapeFormulas,
+  };
+}
+
+/** Parses and processes one chunk cut by the chunker (`firstLine` = line of its first byte). */
+export function processChunk(bytes: Uint8Array, firstLine: number, ctx: BatchContext): BatchResult {
+  const text = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8');
+  let records: ParsedRecord[];
+  try {
+    records = parseRecords(text, firstLine);
+  } catch (error) {
+    if (!(error instanceof UnclosedQuote)) throw error;
+    throw new MeetingTokensError(
+      'ROSTER_PARSE',
+      `roster line ${error.line}: a quoted field opened here is never closed; fix the file and run again`,
+      {
+        line: error.line,
+      },
+    );
+  }
+  return processBatch(records, ctx);
+}
+
+export function processBatch(records: readonly ParsedRecord[], ctx: BatchContext): BatchResult {
+  const { plan, mapRow, sign, joinBase, escapeFormulas } = ctx;
   const width = plan.headers.length;
-  const tokenRows: string[][] = [];
-  const rejectRows: string[][] = [];
+  // Lines are gathered and joined once: one flat string instead of a deep rope to flatten.
+  const tokenLines: string[] = [];
+  let rejectsCsv = '';
+  let written = 0;
+  let rejected = 0;
   let expMin = Infinity;
   let expMax = -Infinity;
   let lastExp = -1;
   let lastExpIso = '';
 
-  for (const entry of entries) {
-    const fields = entry.fields;
+  for (const record of records) {
+    const fields = record.fields;
     let reason: string | undefined;
     let mapped: MappedRow | undefined;
     let token = '';
     if (fields.length !== width) {
       reason = `expected ${width} fields as in the header, found ${fields.length}`;
+    } else if (record.stray >= 0) {
+      reason = `${plan.headers[record.stray]}: a stray quote; quote the whole field and double the quotes inside it`;
     } else if (hasReplacementChar(fields)) {
       reason = 'bytes that are not UTF-8; save the roster as UTF-8';
     } else {
@@ -63,13 +110,15 @@ export function processBatch(entries: readonly RosterRecord[], ctx: BatchContext
         reason = error.message;
       }
     }
+
     if (reason !== undefined || mapped === undefined) {
       // A quote left open joins the following lines into one record: say so, it is the likely cause.
-      if (entry.endLine > entry.line) reason += ` (the record runs over lines ${entry.line}-${entry.endLine}: is a quote left open?)`;
-      const row = [String(entry.line), reason ?? 'rejected', ...fields];
+      if (record.endLine > record.line) reason += ` (the record runs over lines ${record.line}-${record.endLine}: is a quote left open?)`;
+      const row = [String(record.line), reason ?? 'rejected', ...fields];
       // Short records are padded to the header's width; surplus fields are kept (ragged row).
       while (row.length < width + 2) row.push('');
-      rejectRows.push(row);
+      rejectsCsv += csvRow(row, escapeFormulas);
+      rejected++;
       continue;
     }
 
@@ -80,30 +129,19 @@ export function processBatch(entries: readonly RosterRecord[], ctx: BatchContext
     }
     if (exp < expMin) expMin = exp;
     if (exp > expMax) expMax = exp;
-    const row: string[] = [];
-    for (const i of plan.passthrough) row.push(fields[i]!);
-    row.push(
-      room,
-      (claims['u'] as string | undefined) ?? '',
-      (claims['ud'] as string | undefined) ?? '',
-      claims['o'] === true ? 'true' : 'false',
-      token,
-    );
-    if (joinBase !== undefined) row.push(room === '' ? '' : `${joinBase}${room}?t=${token}`);
-    row.push(nbf === undefined ? '' : isoSeconds(nbf), lastExpIso, String(exp));
-    tokenRows.push(row);
+    // Passthrough, user_name and user_id are arbitrary text. The other cells cannot hold a
+    // comma, quote or line break (room names, tokens, URLs, times, numbers), and only a room
+    // name can start like a formula ("-abc"), so they skip the general cell path.
+    let line = '';
+    for (const i of plan.passthrough) line += csvCell(fields[i]!, escapeFormulas) + ',';
+    line += `${escapeFormulas ? escapeFormula(room) : room},${csvCell((claims['u'] as string | undefined) ?? '', escapeFormulas)},`;
+    line += `${csvCell((claims['ud'] as string | undefined) ?? '', escapeFormulas)},${claims['o'] === true ? 'true' : 'false'},${token},`;
+    if (joinBase !== undefined) line += room === '' ? ',' : `${joinBase}${room}?t=${token},`;
+    line += `${nbf === undefined ? '' : isoSeconds(nbf)},${lastExpIso},${exp}\n`;
+    tokenLines.push(line);
+    written++;
   }
-
-  const options = { escape_formulas: ctx.escapeFormulas };
-  return {
-    tokensCsv: tokenRows.length > 0 ? stringify(tokenRows, options) : '',
-    rejectsCsv: rejectRows.length > 0 ? stringify(rejectRows, options) : '',
-    read: entries.length,
-    written: tokenRows.length,
-    rejected: rejectRows.length,
-    expMin,
-    expMax,
-  };
+  return { tokens: tokenLines.join(''), rejects: rejectsCsv, read: records.length, written, rejected, expMin, expMax };
 }
 
 function hasReplacementChar(fields: readonly string[]): boolean {

@@ -5,18 +5,20 @@
  */
 import { randomUUID } from 'node:crypto';
 import { lstat, unlink } from 'node:fs/promises';
+import { statSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
-import { stringify } from 'csv-stringify/sync';
 import type { Logger } from 'pino';
 import { MeetingTokensError, EXIT } from '../errors.js';
 import type { RunConfig } from '../config/run-config.js';
 import type { ApiKey } from '../config/api-key.js';
-import { readRoster, type RosterRecord } from '../roster/read-roster.js';
+import { readChunks, type Chunk } from '../roster/chunker.js';
+import { parseRecords } from '../roster/csv-parser.js';
 import { planColumns } from '../roster/header.js';
-import { createMapper } from '../claims/map-row.js';
-import { createSigner } from '../sign/signer.js';
 import { keyFingerprint } from '../sign/fingerprint.js';
-import { processBatch, type BatchContext } from './process-batch.js';
+import { createBatchContext, processChunk, type BatchSpec } from './process-batch.js';
+import { WorkerPool, type ChunkOutput } from './pool.js';
+import { csvRow } from '../output/csv-writer.js';
 import { StagedFile, type PublishedFile } from '../output/staged-file.js';
 import { prepareOutputDir, removeStaleTemps, fsyncDir } from '../output/output-dir.js';
 import { tokensHeader, rejectsHeader, isoSeconds } from '../output/columns.js';
@@ -31,7 +33,12 @@ export interface RunOptions {
   log: Logger;
   signal?: AbortSignal | undefined;
   onProgress?: ((rowsRead: number) => void) | undefined;
+  /** Worker threads for signing; 0 signs on the main thread; undefined picks by roster size. */
+  workers?: number | undefined;
 }
+
+/** Below this roster size, starting threads costs more than it saves. */
+const PARALLEL_FROM_BYTES = 2 * 1024 * 1024;
 
 export interface RunResult {
   manifest: Manifest;
@@ -61,40 +68,39 @@ export async function runBatch(options: RunOptions): Promise<RunResult> {
     }
   }
 
-  const roster = readRoster(config.rosterPath);
-  const first = await roster.batches.next();
-  const headerEntry: RosterRecord | undefined = first.done ? undefined : first.value[0];
-  if (headerEntry === undefined) {
+  const roster = readChunks(config.rosterPath);
+  const first = await roster.chunks.next();
+  const headerRecord = first.done ? undefined : parseRecords(first.value.bytes.toString('utf8'), first.value.firstLine)[0];
+  if (headerRecord === undefined) {
+    await roster.chunks.return(undefined);
     throw new MeetingTokensError('ROSTER_HEADER', `roster ${config.rosterPath} is empty; the first line must be a header row`, {
       job: config.job,
     });
   }
-  const plan = planColumns(headerEntry.fields, {
+  const plan = planColumns(headerRecord.fields, {
     columns: config.columns,
     roomOptional: config.allowAllRooms || config.defaultRoom !== undefined,
   });
-  const ctx: BatchContext = {
+  const spec: BatchSpec = {
     plan,
-    mapRow: createMapper(
-      {
-        domainId: config.domainId,
-        iat,
-        ttlSeconds: config.ttlSeconds,
-        maxTtlSeconds: config.maxTtlSeconds,
-        allowAllRooms: config.allowAllRooms,
-        defaultRoom: config.defaultRoom,
-        defaultNotBefore: config.notBefore,
-        defaults: config.defaults,
-      },
-      plan,
-    ),
-    sign: createSigner(apiKey.key),
+    settings: {
+      domainId: config.domainId,
+      iat,
+      ttlSeconds: config.ttlSeconds,
+      maxTtlSeconds: config.maxTtlSeconds,
+      allowAllRooms: config.allowAllRooms,
+      defaultRoom: config.defaultRoom,
+      defaultNotBefore: config.notBefore,
+      defaults: config.defaults,
+    },
     joinBase: config.domainName !== undefined ? `https://${config.domainName}.daily.co/` : undefined,
     escapeFormulas: config.escapeFormulas,
+    apiKey: apiKey.key,
   };
+  const workers = options.workers ?? (rosterSize(config.rosterPath) >= PARALLEL_FROM_BYTES ? Math.min(availableParallelism(), 8) : 0);
 
   log.info(
-    { job: config.job, roster: config.rosterPath, out: config.outDir, keyFingerprint: keyFingerprint(apiKey.key), iat },
+    { job: config.job, roster: config.rosterPath, out: config.outDir, keyFingerprint: keyFingerprint(apiKey.key), iat, workers },
     'run started',
   );
   const tokens = await StagedFile.create(config.outDir, names.tokens);
@@ -104,25 +110,43 @@ export async function runBatch(options: RunOptions): Promise<RunResult> {
   });
   const published: string[] = [];
   const counts = { read: 0, written: 0, rejected: 0, expMin: Infinity, expMax: -Infinity };
+  const pool = workers > 0 ? new WorkerPool(spec, workers) : undefined;
 
   try {
-    const csvOptions = { escape_formulas: config.escapeFormulas };
-    await tokens.write(stringify([tokensHeader(plan, ctx.joinBase !== undefined)], csvOptions));
-    await rejects.write(stringify([rejectsHeader(plan.headers)], csvOptions));
+    await tokens.write(csvRow(tokensHeader(plan, spec.joinBase !== undefined), config.escapeFormulas));
+    await rejects.write(csvRow(rejectsHeader(plan.headers), config.escapeFormulas));
 
-    const rest = first.value!.slice(1);
-    const batches = rest.length > 0 ? prepend(rest, roster.batches) : roster.batches;
-    for await (const batch of batches) {
-      if (signal?.aborted) throw abortError(signal);
-      const result = processBatch(batch, ctx);
-      if (result.tokensCsv) await tokens.write(result.tokensCsv);
-      if (result.rejectsCsv) await rejects.write(result.rejectsCsv);
-      counts.read += result.read;
-      counts.written += result.written;
-      counts.rejected += result.rejected;
-      if (result.expMin < counts.expMin) counts.expMin = result.expMin;
-      if (result.expMax > counts.expMax) counts.expMax = result.expMax;
+    const collect = async (output: ChunkOutput): Promise<void> => {
+      if (output.tokens.length > 0) await tokens.write(output.tokens);
+      if (output.rejects.length > 0) await rejects.write(output.rejects);
+      counts.read += output.read;
+      counts.written += output.written;
+      counts.rejected += output.rejected;
+      if (output.expMin < counts.expMin) counts.expMin = output.expMin;
+      if (output.expMax > counts.expMax) counts.expMax = output.expMax;
       options.onProgress?.(counts.read);
+    };
+
+    if (pool) {
+      // Chunks are signed in parallel and written in roster order; at most two per worker wait.
+      const waiting: Promise<ChunkOutput>[] = [];
+      for await (const chunk of roster.chunks) {
+        if (signal?.aborted) throw abortError(signal);
+        const output = pool.run({ id: chunk.index, bytes: chunk.bytes, firstLine: chunk.firstLine });
+        output.catch(() => undefined); // awaited below, in order; this only silences early rejections
+        waiting.push(output);
+        while (waiting.length >= workers * 2) await collect(await waiting.shift()!);
+      }
+      while (waiting.length > 0) {
+        if (signal?.aborted) throw abortError(signal);
+        await collect(await waiting.shift()!);
+      }
+    } else {
+      const ctx = createBatchContext(spec);
+      for await (const chunk of roster.chunks as AsyncIterable<Chunk>) {
+        if (signal?.aborted) throw abortError(signal);
+        await collect(processChunk(chunk.bytes, chunk.firstLine, ctx));
+      }
     }
     if (signal?.aborted) throw abortError(signal);
     const rosterSummary = roster.summary();
@@ -206,14 +230,19 @@ export async function runBatch(options: RunOptions): Promise<RunResult> {
     await rejects.discard();
     // A failed run leaves nothing under a final name: undo what this run already published.
     for (const name of published) await unlink(join(config.outDir, name)).catch(() => undefined);
-    await roster.batches.return(undefined);
+    await roster.chunks.return(undefined);
     throw error;
+  } finally {
+    await pool?.close();
   }
 }
 
-async function* prepend<T>(head: T, rest: AsyncIterable<T>): AsyncGenerator<T> {
-  yield head;
-  yield* rest;
+function rosterSize(path: string): number {
+  try {
+    return statSync(path).size;
+  } catch {
+    return 0; // the reader reports a missing roster with a clear message
+  }
 }
 
 function abortError(signal: AbortSignal): MeetingTokensError {

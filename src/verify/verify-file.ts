@@ -3,9 +3,10 @@
  * claims against the row it sits in. Independent of the signer's hot path on purpose.
  */
 import { jwtVerify, decodeJwt, errors as joseErrors } from 'jose';
-import { readRoster } from '../roster/read-roster.js';
+import { readCsv } from './read-csv.js';
 import { MeetingTokensError } from '../errors.js';
-import { escapeFormula, isoSeconds } from '../output/columns.js';
+import { isoSeconds } from '../output/columns.js';
+import { escapeFormula } from '../output/csv-writer.js';
 
 export interface VerifyReport {
   rows: number;
@@ -33,7 +34,7 @@ export async function verifyTokensFile(path: string, apiKey: string, options: Ve
   const problem = (line: number, text: string): void => {
     if (report.problems.length < MAX_PROBLEMS) report.problems.push(`line ${line}: ${text}`);
   };
-  const { batches } = readRoster(path);
+  const { batches } = readCsv(path);
   let columns: Map<string, number> | undefined;
 
   for await (const batch of batches) {

@@ -161,7 +161,10 @@ describe('meeting-tokens run (built CLI, real files)', () => {
     expect(rejects.map((r) => [r['line'], r['reason']])).toEqual([
       ['3', 'expected 2 fields as in the header, found 1'],
       ['4', 'expected 2 fields as in the header, found 3'],
-      ['5', 'name: contains a line break or another control character (the record runs over lines 5-7: is a quote left open?)'],
+      [
+        '5',
+        'name: a stray quote; quote the whole field and double the quotes inside it (the record runs over lines 5-7: is a quote left open?)',
+      ],
     ]);
     expect(readCsv(join(dir, 'out', `roster-${STAMP}.csv`)).map((r) => r['user_name'])).toEqual(['Ada', 'Dee']);
   });
