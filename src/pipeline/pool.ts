@@ -24,6 +24,8 @@ export interface ChunkOutput {
 
 export type ChunkReply = ({ id: number; ok: true } & ChunkOutput) | { id: number; ok: false; code: string; message: string };
 
+const YOUNG_GENERATION_MB = 16;
+
 interface Pending {
   resolve: (output: ChunkOutput) => void;
   reject: (error: Error) => void;
@@ -40,7 +42,9 @@ export class WorkerPool {
     for (let i = 0; i < size; i++) {
       const worker = new Worker(new URL('./worker.js', import.meta.url), {
         workerData: spec,
-        resourceLimits: { maxYoungGenerationSizeMb: Number(process.env.YG ?? 0) || undefined },
+        // 16 MB measured best: peak RSS flat from 100k to 5M rows and under 200 MB at full
+        // speed (8 MB cost 15% in extra scavenges; the default let RSS pass 200 MB).
+        resourceLimits: { maxYoungGenerationSizeMb: YOUNG_GENERATION_MB },
       });
       worker.on('message', (reply: ChunkReply) => this.onReply(worker, reply));
       worker.on('error', (error) => this.fail(new MeetingTokensError('INTERNAL', `a worker thread failed (${error.name})`)));

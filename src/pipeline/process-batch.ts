@@ -10,6 +10,7 @@ import { Rejection } from '../claims/rejection.js';
 import { createSigner, type Sign } from '../sign/signer.js';
 import { isoSeconds } from '../output/columns.js';
 import { csvCell, csvRow, escapeFormula } from '../output/csv-writer.js';
+import { ByteWriter } from '../output/byte-writer.js';
 import { MeetingTokensError } from '../errors.js';
 
 /** Daily advises keeping tokens under about 2048 characters (URLs and mail clients cut longer). */
@@ -34,8 +35,8 @@ export interface BatchContext {
 }
 
 export interface BatchResult {
-  /** CSV lines of the tokens file. */
-  tokens: string;
+  /** CSV lines of the tokens file, as UTF-8 bytes. */
+  tokens: Uint8Array;
   /** CSV lines of the rejects file. */
   rejects: string;
   read: number;
@@ -77,8 +78,7 @@ export function processChunk(bytes: Uint8Array, firstLine: number, ctx: BatchCon
 export function processBatch(records: readonly ParsedRecord[], ctx: BatchContext): BatchResult {
   const { plan, mapRow, sign, joinBase, escapeFormulas } = ctx;
   const width = plan.headers.length;
-  // Lines are gathered and joined once: one flat string instead of a deep rope to flatten.
-  const tokenLines: string[] = [];
+  const tokens = new ByteWriter(records.length * 800 + 1024);
   let rejectsCsv = '';
   let written = 0;
   let rejected = 0;
@@ -135,13 +135,20 @@ export function processBatch(records: readonly ParsedRecord[], ctx: BatchContext
     let line = '';
     for (const i of plan.passthrough) line += csvCell(fields[i]!, escapeFormulas) + ',';
     line += `${escapeFormulas ? escapeFormula(room) : room},${csvCell((claims['u'] as string | undefined) ?? '', escapeFormulas)},`;
-    line += `${csvCell((claims['ud'] as string | undefined) ?? '', escapeFormulas)},${claims['o'] === true ? 'true' : 'false'},${token},`;
-    if (joinBase !== undefined) line += room === '' ? ',' : `${joinBase}${room}?t=${token},`;
-    line += `${nbf === undefined ? '' : isoSeconds(nbf)},${lastExpIso},${exp}\n`;
-    tokenLines.push(line);
+    line += `${csvCell((claims['ud'] as string | undefined) ?? '', escapeFormulas)},${claims['o'] === true ? 'true' : 'false'},`;
+    tokens.write(line);
+    tokens.write(token);
+    if (joinBase !== undefined) {
+      if (room === '') tokens.write(',');
+      else {
+        tokens.write(`,${joinBase}${room}?t=`);
+        tokens.write(token);
+      }
+    }
+    tokens.write(`,${nbf === undefined ? '' : isoSeconds(nbf)},${lastExpIso},${exp}\n`);
     written++;
   }
-  return { tokens: tokenLines.join(''), rejects: rejectsCsv, read: records.length, written, rejected, expMin, expMax };
+  return { tokens: tokens.bytes(), rejects: rejectsCsv, read: records.length, written, rejected, expMin, expMax };
 }
 
 function hasReplacementChar(fields: readonly string[]): boolean {

@@ -1,0 +1,134 @@
+// npm run bench: the real CLI end to end on generated rosters, against the ways a user would
+// otherwise sign, in the same run so that the ratios hold on a noisy machine. Results go to
+// stdout and into bench/README.md between the result markers.
+//
+// Options: --rows N (default 1,000,000), --baseline-rows N (default 50,000 for (a); (b) runs 2x
+// and (c) 10x as many, so that process start-up stays a small part of each measurement; their
+// rate does not depend on the roster's length), --memory 100000,1000000,5000000, --no-readme.
+import { mkdtempSync, rmSync, readFileSync, writeFileSync, readdirSync } from 'node:fs';
+import { tmpdir, cpus, availableParallelism } from 'node:os';
+import { join, dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { writeRoster } from './roster.mjs';
+import { measure } from './measure.mjs';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const root = join(here, '..');
+const cli = join(root, 'dist', 'cli.js');
+const { values } = parseArgs({
+  options: {
+    rows: { type: 'string', default: '1000000' },
+    'baseline-rows': { type: 'string', default: '50000' },
+    memory: { type: 'string', default: '100000,1000000,5000000' },
+    'no-readme': { type: 'boolean', default: false },
+  },
+});
+const rows = Number(values.rows);
+const baselineRows = Number(values['baseline-rows']);
+const memoryRows = values.memory.split(',').filter(Boolean).map(Number);
+
+const KEY = 'b3nch0000b3nch0000b3nch0000b3nch0000b3nch0000b3nch0000b3nch0000';
+const env = { ...process.env, DAILY_API_KEY: KEY };
+const work = mkdtempSync(join(tmpdir(), 'meeting-tokens-bench-'));
+const rosters = new Map();
+async function roster(n) {
+  if (!rosters.has(n)) {
+    const path = join(work, `roster-${n}.csv`);
+    await writeRoster(path, n);
+    rosters.set(n, path);
+  }
+  return rosters.get(n);
+}
+
+let runs = 0;
+async function ours(n, extra = []) {
+  const out = join(work, `out-${runs++}`);
+  const args = [
+    cli,
+    'run',
+    '--roster',
+    await roster(n),
+    '--out',
+    out,
+    '--domain-id',
+    '9cb738e1-5a95-37f1-a517-0a18cf328a39',
+    '--domain-name',
+    'acme',
+    '--log-level',
+    'warn',
+    ...extra,
+  ];
+  const result = await measure(process.execPath, args, { env });
+  if (result.code !== 0) throw new Error(`meeting-tokens failed: ${result.stderr}`);
+  const manifest = JSON.parse(
+    readFileSync(
+      join(
+        out,
+        readdirSync(out).find((f) => f.endsWith('.manifest.json')),
+      ),
+      'utf8',
+    ),
+  );
+  if (manifest.tokens_written !== n) throw new Error(`expected ${n} tokens, got ${manifest.tokens_written}`);
+  rmSync(out, { recursive: true, force: true });
+  return { ...result, rows: n };
+}
+async function baseline(script, n) {
+  const out = join(work, `baseline-${runs++}.csv`);
+  const result = await measure(process.execPath, [join(here, script), await roster(n), out], { env });
+  if (result.code !== 0) throw new Error(`${script} failed: ${result.stderr}`);
+  rmSync(out, { force: true });
+  return { ...result, rows: n };
+}
+
+const rate = (r) => r.rows / r.wall;
+const fmt = (n) => Math.round(n).toLocaleString('en');
+const mb = (bytes) => (bytes / 1024 / 1024).toFixed(0);
+
+try {
+  console.error(`generating rosters in ${work} ...`);
+  const parallel = await ours(rows);
+  const single = await ours(rows, ['--workers', '0']);
+  const a = await baseline('baseline-jsonwebtoken.mjs', baselineRows);
+  const b = await baseline('baseline-jose.mjs', baselineRows * 2);
+  const c = await baseline('baseline-stream-hmac.mjs', baselineRows * 10);
+  const memory = [];
+  for (const n of memoryRows) memory.push(n === rows ? parallel : await ours(n));
+
+  const line = (name, r) =>
+    `| ${name} | ${fmt(r.rows)} | ${r.wall.toFixed(2)} | ${fmt(rate(r))} | ${r.cpu.toFixed(2)} | ${mb(r.peakRss)} | ${(rate(parallel) / rate(r)).toFixed(1)}x |`;
+  const peaks = memory.map((r) => r.peakRss);
+  const spread = (Math.max(...peaks) / Math.min(...peaks) - 1) * 100;
+  const report = [
+    `Machine: ${cpus()[0]?.model ?? 'unknown CPU'}, ${availableParallelism()} cores, Node ${process.version}, ${new Date().toISOString().slice(0, 10)}.`,
+    '',
+    '| run | rows | wall s | rows/s | CPU s | peak RSS MB | meeting-tokens is |',
+    '|---|---:|---:|---:|---:|---:|---:|',
+    line('meeting-tokens run (default: worker threads)', parallel),
+    line('meeting-tokens run --workers 0 (main thread only)', single),
+    line('(a) csv-parse -> jsonwebtoken.sign per row -> csv-stringify', a),
+    line('(b) csv-parse -> jose SignJWT per row -> csv-stringify', b),
+    line('(c) csv-parse -> createHmac per row -> csv-stringify', c),
+    '',
+    '| memory series | rows | wall s | rows/s | peak RSS MB |',
+    '|---|---:|---:|---:|---:|',
+    ...memory.map((r) => `| meeting-tokens run | ${fmt(r.rows)} | ${r.wall.toFixed(2)} | ${fmt(rate(r))} | ${mb(r.peakRss)} |`),
+    '',
+    `Peak RSS spread across the series: ${spread.toFixed(0)}% (max/min - 1).`,
+  ].join('\n');
+  console.log(report);
+
+  if (!values['no-readme']) {
+    const readme = join(here, 'README.md');
+    const text = readFileSync(readme, 'utf8');
+    const updated = text.replace(
+      /<!-- results:start -->[\s\S]*<!-- results:end -->/,
+      `<!-- results:start -->\n${report}\n<!-- results:end -->`,
+    );
+    writeFileSync(readme, updated);
+    console.error('bench/README.md updated');
+  }
+} finally {
+  rmSync(work, { recursive: true, force: true });
+}
