@@ -7,6 +7,7 @@ import { MeetingTokensError, exitCodeFor, EXIT } from './errors.js';
 import { runCommand } from './cli/run-command.js';
 import { verifyCommand } from './cli/verify-command.js';
 import { decodeCommand } from './cli/decode-command.js';
+import { domainCommand } from './cli/domain-command.js';
 import { MAIN_HELP } from './cli/help.js';
 import { TOOL } from './version.js';
 
@@ -19,6 +20,8 @@ export async function main(argv: string[]): Promise<number> {
       return verifyCommand(rest);
     case 'decode':
       return decodeCommand(rest);
+    case 'domain':
+      return domainCommand(rest);
     case '--version':
     case '-v':
       process.stdout.write(`${TOOL.version}\n`);

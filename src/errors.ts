@@ -20,7 +20,10 @@ export type ErrorCode =
   | 'VERIFY_FAILED'
   | 'TOKEN_INVALID'
   | 'ABORTED'
-  | 'INTERNAL';
+  | 'INTERNAL'
+  | 'DAILY_AUTH'
+  | 'DAILY_UNREACHABLE'
+  | 'DAILY_BAD_ANSWER';
 
 export interface ErrorContext {
   job?: string;

@@ -6,9 +6,12 @@ Usage:
   meeting-tokens run --roster <csv> --out <dir> --domain-id <uuid> [options]
   meeting-tokens verify <tokens.csv>            check every token of an output file
   meeting-tokens decode <token|->               print a token's claims with long names
+  meeting-tokens domain [--write-job <job>]     look up the domain id and name at Daily
   meeting-tokens <command> --help               options of one command
 
 The API key comes from DAILY_API_KEY, or DAILY_API_KEY_FILE (a file holding it).
+Daily's API is https://api.daily.co/v1 unless DAILY_API_URL says otherwise;
+DAILY_API_TIMEOUT_MS sets the per-request timeout (default 10000).
 
 Exit codes: 0 done (rejected rows allowed), 1 failure, 2 usage or configuration error,
             3 too many rejected rows (over max_reject_ratio: rejects and manifest published, no tokens)
@@ -28,12 +31,14 @@ Options (they override the job file):
   --jobs <dir>              where job files live (default: ./jobs)
   --roster <file>           roster CSV (UTF-8; header row required)
   --out <dir>               output directory (created 0700 when missing)
-  --domain-id <uuid>        Daily domain id (GET https://api.daily.co/v1/ -> config.domain_id)
+  --domain-id <uuid>        Daily domain id; without it (here or in the job) it is looked up
+                            at Daily once at the start of the run
   --domain-name <name>      subdomain for join links https://<name>.daily.co/<room>?t=<token>
   --ttl <duration>          token lifetime when a row has no expires_at (default 1d), e.g. 90m 36h 7d 2w
   --max-ttl <duration>      no token expires later than this after issue (default 30d)
   --allow-all-rooms         sign rows without a room as tokens valid for every room of the domain
   --max-reject-ratio <0-1>  fail the run when more rows than this are rejected (default 0.5)
+  --offline                 never call Daily: a missing domain id is an error instead
   --now <ISO 8601>          the run's clock (iat and file names), for reproducible runs
   --allow-weak-key          accept an API key shorter than 32 characters
   --workers <n>             signing threads; 0 signs on the main thread (default: one per core
@@ -42,12 +47,24 @@ Options (they override the job file):
   -h, --help                this help
 `;
 
-export const VERIFY_HELP = `Usage: meeting-tokens verify <tokens.csv> [--now <ISO 8601>]
+export const VERIFY_HELP = `Usage: meeting-tokens verify <tokens.csv> [--now <ISO 8601>] [--online [--sample N]]
 
 Checks every token of an output file with jose and the API key (DAILY_API_KEY or
 DAILY_API_KEY_FILE): the signature, and that its claims match the row (room, user name,
 user id, owner, exp, join link). Expired tokens are counted but are not a failure.
-Exits 1 on any bad signature or mismatch.
+
+  --online        also ask Daily (GET /meeting-tokens/:token) about a random sample of
+                  tokens and report which it accepted, with the properties it read
+  --sample <n>    how many tokens --online asks about (default 5)
+
+Exits 1 on any bad signature or mismatch, or a token Daily refused.
+`;
+
+export const DOMAIN_HELP = `Usage: meeting-tokens domain [--write-job <job>] [--jobs <dir>]
+
+Asks Daily (GET /, with the API key) for the domain's id and name and prints them.
+  --write-job <job>   also store them as domain_id and domain_name in jobs/<job>.yaml,
+                      keeping the file's comments and layout
 `;
 
 export const DECODE_HELP = `Usage: meeting-tokens decode <token>

@@ -9,6 +9,7 @@ import { createLogger } from '../log.js';
 import { RUN_HELP } from './help.js';
 import { parseNow, usageError } from './args.js';
 import { startProgress } from './progress.js';
+import { clientFromEnv } from '../daily/client.js';
 
 export async function runCommand(argv: string[]): Promise<number> {
   const { values, positionals } = parseArgs({
@@ -27,6 +28,7 @@ export async function runCommand(argv: string[]): Promise<number> {
       now: { type: 'string' },
       'allow-weak-key': { type: 'boolean', default: false },
       workers: { type: 'string' },
+      offline: { type: 'boolean', default: false },
       'log-level': { type: 'string', default: 'info' },
       help: { type: 'boolean', short: 'h', default: false },
     },
@@ -38,7 +40,7 @@ export async function runCommand(argv: string[]): Promise<number> {
   if (positionals.length > 1) throw usageError(`run takes one job name, got ${positionals.length}`);
   const log = createLogger(values['log-level'] as LevelWithSilent);
   const loaded = positionals[0] !== undefined ? loadJob(findJobFile(positionals[0], values.jobs)) : undefined;
-  const config = buildRunConfig(loaded, {
+  let config = buildRunConfig(loaded, {
     roster: values.roster,
     out: values.out,
     domainId: values['domain-id'],
@@ -47,12 +49,19 @@ export async function runCommand(argv: string[]): Promise<number> {
     maxTtl: values['max-ttl'],
     allowAllRooms: values['allow-all-rooms'],
     maxRejectRatio: values['max-reject-ratio'],
+    offline: values.offline,
   });
   const apiKey = loadApiKey(process.env, { allowWeakKey: values['allow-weak-key'], demoAllowed: config.demoKey });
   if (apiKey.source === 'demo') {
     log.warn({ job: config.job }, 'DAILY_API_KEY is not set: signing with the public DEMO key; Daily will reject these tokens');
   }
   const now = values.now !== undefined ? parseNow(values.now) : new Date();
+  if (config.domainId === undefined) {
+    // Once per run, before any row is read.
+    const domain = await clientFromEnv(process.env, apiKey.key).getDomain();
+    log.info({ job: config.job, domainId: domain.domainId, domainName: domain.domainName }, 'domain id looked up at Daily');
+    config = { ...config, domainId: domain.domainId, domainName: config.domainName ?? domain.domainName };
+  }
   let workers: number | undefined;
   if (values.workers !== undefined) {
     workers = Number(values.workers);

@@ -20,6 +20,8 @@ export interface RunFlags {
   maxTtl?: string | undefined;
   allowAllRooms?: boolean | undefined;
   maxRejectRatio?: string | undefined;
+  /** Never call Daily: a missing domain id is an error rather than a lookup. */
+  offline?: boolean | undefined;
 }
 
 export interface RunConfig {
@@ -27,7 +29,8 @@ export interface RunConfig {
   jobFile: string | undefined;
   rosterPath: string;
   outDir: string;
-  domainId: string;
+  /** Undefined until looked up at Daily (when neither the job nor a flag gives it). */
+  domainId: string | undefined;
   domainName: string | undefined;
   ttlSeconds: number;
   maxTtlSeconds: number;
@@ -57,13 +60,13 @@ export function buildRunConfig(loaded: LoadedJob | undefined, flags: RunFlags): 
   if (!out) throw new MeetingTokensError('USAGE', 'no output directory: give --out <dir>');
 
   const domainId = flags.domainId ?? job.domain_id;
-  if (!domainId) {
+  if (!domainId && flags.offline) {
     throw new MeetingTokensError(
       'USAGE',
-      'no domain id: give --domain-id <uuid> or domain_id in the job (Daily: GET /v1/ -> config.domain_id)',
+      'no domain id: give --domain-id <uuid> or domain_id in the job (--offline forbids looking it up at Daily)',
     );
   }
-  if (!UUID.test(domainId)) throw configError(where('domain_id', 'domain-id', flags.domainId !== undefined), 'must be a UUID');
+  if (domainId && !UUID.test(domainId)) throw configError(where('domain_id', 'domain-id', flags.domainId !== undefined), 'must be a UUID');
   const domainName = flags.domainName ?? job.domain_name;
   if (domainName !== undefined && !SUBDOMAIN.test(domainName)) {
     throw configError(where('domain_name', 'domain-name', flags.domainName !== undefined), 'must be the subdomain of <name>.daily.co');

@@ -48,6 +48,8 @@ export interface RunResult {
 
 export async function runBatch(options: RunOptions): Promise<RunResult> {
   const { config, apiKey, now, log, signal } = options;
+  const domainId = config.domainId;
+  if (domainId === undefined) throw new MeetingTokensError('USAGE', 'no domain id: give --domain-id <uuid> or domain_id in the job');
   const startedAt = new Date();
   const iat = Math.floor(now.getTime() / 1000);
   const names = outputNames(config.job, now);
@@ -84,7 +86,7 @@ export async function runBatch(options: RunOptions): Promise<RunResult> {
   const spec: BatchSpec = {
     plan,
     settings: {
-      domainId: config.domainId,
+      domainId,
       iat,
       ttlSeconds: config.ttlSeconds,
       maxTtlSeconds: config.maxTtlSeconds,
@@ -190,7 +192,7 @@ export async function runBatch(options: RunOptions): Promise<RunResult> {
       files: { tokens: tokensFile, rejects: rejectsFile },
       exp_min: counts.written > 0 ? isoSeconds(counts.expMin) : null,
       exp_max: counts.written > 0 ? isoSeconds(counts.expMax) : null,
-      domain_id: config.domainId,
+      domain_id: domainId,
       domain_name: config.domainName ?? null,
       key_fingerprint: keyFingerprint(apiKey.key),
       key_source: apiKey.source,

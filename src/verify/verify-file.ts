@@ -17,6 +17,8 @@ export interface VerifyReport {
   notYetValid: number;
   /** First problems found, by line: never a token or a claim value. */
   problems: string[];
+  /** A uniform random sample of good tokens (reservoir sampling), when asked for. */
+  sample: { line: number; token: string; nbf: number | undefined }[];
 }
 
 const MAX_PROBLEMS = 20;
@@ -26,11 +28,16 @@ export interface VerifyOptions {
   now?: Date | undefined;
   /** Expected `d` claim (from the manifest), when known. */
   domainId?: string | undefined;
+  /** Size of the random sample of good tokens to keep (for online checks). */
+  sampleSize?: number | undefined;
+  random?: (() => number) | undefined;
 }
 
 export async function verifyTokensFile(path: string, apiKey: string, options: VerifyOptions = {}): Promise<VerifyReport> {
   const secret = new TextEncoder().encode(apiKey);
-  const report: VerifyReport = { rows: 0, valid: 0, badSignature: 0, mismatched: 0, expired: 0, notYetValid: 0, problems: [] };
+  const report: VerifyReport = { rows: 0, valid: 0, badSignature: 0, mismatched: 0, expired: 0, notYetValid: 0, problems: [], sample: [] };
+  const sampleSize = options.sampleSize ?? 0;
+  const random = options.random ?? Math.random;
   const problem = (line: number, text: string): void => {
     if (report.problems.length < MAX_PROBLEMS) report.problems.push(`line ${line}: ${text}`);
   };
@@ -77,6 +84,13 @@ export async function verifyTokensFile(path: string, apiKey: string, options: Ve
         problem(entry.line, `token claims differ from the row: ${mismatches.join(', ')}`);
       } else {
         report.valid++;
+        // Reservoir sampling (Algorithm R): every valid token has the same chance.
+        const pick = { line: entry.line, token, nbf: typeof claims['nbf'] === 'number' ? claims['nbf'] : undefined };
+        if (report.sample.length < sampleSize) report.sample.push(pick);
+        else if (sampleSize > 0) {
+          const j = Math.floor(random() * report.valid);
+          if (j < sampleSize) report.sample[j] = pick;
+        }
       }
     }
   }

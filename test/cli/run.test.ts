@@ -180,8 +180,8 @@ describe('meeting-tokens run (built CLI, real files)', () => {
 
   it.each([
     [
-      'no domain id',
-      (a: string[]) => a.filter((x, i) => x !== '--domain-id' && a[i - 1] !== '--domain-id'),
+      'no domain id, with --offline',
+      (a: string[]) => [...a.filter((x, i) => x !== '--domain-id' && a[i - 1] !== '--domain-id'), '--offline'],
       /no domain id: give --domain-id/,
     ],
     ['a bad domain id', (a: string[]) => a.map((x) => (x === DOMAIN_ID ? 'not-a-uuid' : x)), /--domain-id: must be a UUID/],
@@ -284,6 +284,8 @@ describe('meeting-tokens run (built CLI, real files)', () => {
       '--now',
       '--allow-weak-key',
       '--log-level',
+      '--offline',
+      '--workers',
     ]) {
       expect(result.stdout).toContain(option);
     }
