@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, writeFileSync, readFileSync } from 'node:fs';
+import { parse as parseCsv } from 'csv-parse/sync';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { createHmac } from 'node:crypto';
@@ -60,4 +61,27 @@ export function hmacValid(token: string, key: string): boolean {
 
 export function payloadOf(token: string): Record<string, unknown> {
   return JSON.parse(Buffer.from(token.split('.')[1]!, 'base64url').toString('utf8')) as Record<string, unknown>;
+}
+
+/** Reads a published CSV (tokens or rejects; rejects rows may be ragged) into objects by header. */
+export function readCsv(path: string): Record<string, string>[] {
+  return parseCsv(readFileSync(path), { columns: true, relax_column_count: true }) as Record<string, string>[];
+}
+
+/**
+ * Writes `roster` to a temporary directory and signs it with the built CLI (`run --roster ...
+ * --out <dir>/out`, plus `args`). Returns the CLI result and the published tokens file's path.
+ */
+export async function signRoster(
+  roster: string,
+  args: string[],
+  env: Record<string, string | undefined> = {},
+): Promise<{ result: CliResult; tokensFile: string }> {
+  const dir = tempDir();
+  writeFile(dir, 'roster.csv', roster);
+  const result = await runCli(['run', '--roster', join(dir, 'roster.csv'), '--out', join(dir, 'out'), '--log-level', 'silent', ...args], {
+    env,
+  });
+  const manifest = /-> (.*)\.manifest\.json/.exec(result.stdout)?.[1];
+  return { result, tokensFile: `${manifest}.csv` };
 }

@@ -1,8 +1,7 @@
 import { describe, expect, it, beforeAll } from 'vitest';
 import { readFileSync, readdirSync, statSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { parse } from 'csv-parse/sync';
-import { runCli, tempDir, writeFile, KEY, DOMAIN_ID, NOW, NOW_S, hmacValid, payloadOf, CLI } from '../helpers.js';
+import { runCli, tempDir, writeFile, readCsv, KEY, DOMAIN_ID, NOW, NOW_S, hmacValid, payloadOf, CLI } from '../helpers.js';
 
 const STAMP = '20261127T100000Z';
 const ROSTER = [
@@ -33,10 +32,6 @@ function adHoc(dir: string, extra: string[] = []): string[] {
     'silent',
     ...extra,
   ];
-}
-
-function readCsv(path: string): Record<string, string>[] {
-  return parse(readFileSync(path), { columns: true, relax_column_count: true }) as Record<string, string>[];
 }
 
 describe('meeting-tokens run (built CLI, real files)', () => {

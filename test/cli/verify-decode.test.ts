@@ -1,31 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { readFileSync, writeFileSync, chmodSync } from 'node:fs';
-import { join } from 'node:path';
-import { runCli, tempDir, writeFile, KEY, DOMAIN_ID, NOW } from '../helpers.js';
+import { runCli, tempDir, writeFile, signRoster, KEY, DOMAIN_ID, NOW } from '../helpers.js';
 import { createSigner } from '../../src/sign/signer.js';
 
-const STAMP = '20261127T100000Z';
-
 async function publish(roster: string): Promise<string> {
-  const dir = tempDir();
-  writeFile(dir, 'roster.csv', roster);
-  const result = await runCli([
-    'run',
-    '--roster',
-    join(dir, 'roster.csv'),
-    '--out',
-    join(dir, 'out'),
-    '--domain-id',
-    DOMAIN_ID,
-    '--domain-name',
-    'acme',
-    '--now',
-    NOW,
-    '--log-level',
-    'silent',
-  ]);
+  const { result, tokensFile } = await signRoster(roster, ['--domain-id', DOMAIN_ID, '--domain-name', 'acme', '--now', NOW]);
   expect(result.code).toBe(0);
-  return join(dir, 'out', `roster-${STAMP}.csv`);
+  return tokensFile;
 }
 
 describe('meeting-tokens verify', () => {

@@ -5,7 +5,7 @@ import { createServer } from 'node:net';
 import { once } from 'node:events';
 import type { AddressInfo } from 'node:net';
 import { startFakeDaily, type FakeDaily } from './fake-daily.js';
-import { runCli, tempDir, writeFile, KEY, DOMAIN_ID, NOW } from '../helpers.js';
+import { runCli, tempDir, writeFile, signRoster, KEY, DOMAIN_ID, NOW } from '../helpers.js';
 
 const OTHER_DOMAIN = '11111111-2222-3333-4444-555555555555';
 let daily: FakeDaily;
@@ -26,16 +26,11 @@ beforeEach(() => {
 const env = () => ({ DAILY_API_URL: daily.url });
 
 /** Signs a roster; returns the tokens file. `extra` goes to `run`. */
-async function signed(rows: string, extra: string[] = []): Promise<string> {
-  const dir = tempDir();
-  writeFile(dir, 'roster.csv', rows);
-  const result = await runCli(['run', '--roster', join(dir, 'roster.csv'), '--out', join(dir, 'out'), '--log-level', 'silent', ...extra], {
-    env: env(),
-  });
+async function signed(rows: string, extra: string[]): Promise<string> {
+  const { result, tokensFile } = await signRoster(rows, extra, env());
   expect(result.stderr).toBe('');
   expect(result.code).toBe(0);
-  const manifest = result.stdout.match(/-> (.*)\.manifest\.json/)![1]!;
-  return `${manifest}.csv`;
+  return tokensFile;
 }
 
 describe('meeting-tokens domain', () => {
