@@ -8,6 +8,7 @@ import { runCommand } from './cli/run-command.js';
 import { verifyCommand } from './cli/verify-command.js';
 import { decodeCommand } from './cli/decode-command.js';
 import { domainCommand } from './cli/domain-command.js';
+import { statusCommand } from './cli/status-command.js';
 import { MAIN_HELP } from './cli/help.js';
 import { TOOL } from './version.js';
 
@@ -22,6 +23,8 @@ export async function main(argv: string[]): Promise<number> {
       return decodeCommand(rest);
     case 'domain':
       return domainCommand(rest);
+    case 'status':
+      return statusCommand(rest);
     case '--version':
     case '-v':
       process.stdout.write(`${TOOL.version}\n`);

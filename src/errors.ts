@@ -23,7 +23,8 @@ export type ErrorCode =
   | 'INTERNAL'
   | 'DAILY_AUTH'
   | 'DAILY_UNREACHABLE'
-  | 'DAILY_BAD_ANSWER';
+  | 'DAILY_BAD_ANSWER'
+  | 'JOB_RUNNING';
 
 export interface ErrorContext {
   job?: string;
@@ -50,6 +51,7 @@ export const EXIT = {
   failure: 1,
   usage: 2,
   tooManyRejects: 3,
+  alreadyRunning: 4,
 } as const;
 
 export function exitCodeFor(error: unknown): number {
@@ -64,6 +66,8 @@ export function exitCodeFor(error: unknown): number {
       return EXIT.usage;
     case 'TOO_MANY_REJECTS':
       return EXIT.tooManyRejects;
+    case 'JOB_RUNNING':
+      return EXIT.alreadyRunning;
     default:
       return EXIT.failure;
   }

@@ -29,7 +29,7 @@ export interface CliResult {
   stderr: string;
 }
 
-/** Runs the built CLI as a user would. The key comes from the environment unless `env` overrides. */
+/** Runs the built CLI as a user would, in a fresh working directory unless `cwd` is given. The key comes from the environment unless `env` overrides. */
 export function runCli(
   args: string[],
   options: { env?: Record<string, string | undefined>; cwd?: string; input?: string } = {},
@@ -41,7 +41,8 @@ export function runCli(
       else env[k] = v;
     }
     if (env['DAILY_API_KEY_FILE'] === undefined) delete env['DAILY_API_KEY_FILE'];
-    const child = spawn(process.execPath, [CLI, ...args], { cwd: options.cwd ?? ROOT, env });
+    // A fresh working directory per call: ./state (locks, history) never crosses between tests.
+    const child = spawn(process.execPath, [CLI, ...args], { cwd: options.cwd ?? tempDir('mt-cwd-'), env });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));

@@ -7,6 +7,7 @@ Usage:
   meeting-tokens verify <tokens.csv>            check every token of an output file
   meeting-tokens decode <token|->               print a token's claims with long names
   meeting-tokens domain [--write-job <job>]     look up the domain id and name at Daily
+  meeting-tokens status                         every job with its last run
   meeting-tokens <command> --help               options of one command
 
 The API key comes from DAILY_API_KEY, or DAILY_API_KEY_FILE (a file holding it).
@@ -14,7 +15,8 @@ Daily's API is https://api.daily.co/v1 unless DAILY_API_URL says otherwise;
 DAILY_API_TIMEOUT_MS sets the per-request timeout (default 10000).
 
 Exit codes: 0 done (rejected rows allowed), 1 failure, 2 usage or configuration error,
-            3 too many rejected rows (over max_reject_ratio: rejects and manifest published, no tokens)
+            3 too many rejected rows (over max_reject_ratio: rejects and manifest published, no tokens),
+            4 the job is already running (another run holds its lock)
 `;
 
 export const RUN_HELP = `Usage:
@@ -29,6 +31,7 @@ A run without a job file is named after the roster file.
 
 Options (they override the job file):
   --jobs <dir>              where job files live (default: ./jobs)
+  --state <dir>             per-job locks and run history (default: ./state)
   --roster <file>           roster CSV (UTF-8; header row required)
   --out <dir>               output directory (created 0700 when missing)
   --domain-id <uuid>        Daily domain id; without it (here or in the job) it is looked up
@@ -72,4 +75,11 @@ export const DECODE_HELP = `Usage: meeting-tokens decode <token>
 
 Prints the token's claims with Daily's long property names and times in ISO 8601.
 Does not check the signature (use verify for that).
+`;
+
+export const STATUS_HELP = `Usage: meeting-tokens status [--jobs <dir>] [--state <dir>]
+
+Lists every job file in the jobs directory (default ./jobs) with its last run from the
+history in the state directory (default ./state): time, status, tokens, rejects, output.
+A job file that does not validate is listed with its first problem.
 `;

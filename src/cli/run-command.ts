@@ -10,6 +10,9 @@ import { RUN_HELP } from './help.js';
 import { parseNow, usageError } from './args.js';
 import { startProgress } from './progress.js';
 import { clientFromEnv } from '../daily/client.js';
+import { JobLock } from '../state/job-lock.js';
+import { appendHistory, type HistoryEntry } from '../state/history.js';
+import { MeetingTokensError } from '../errors.js';
 
 export async function runCommand(argv: string[]): Promise<number> {
   const { values, positionals } = parseArgs({
@@ -29,6 +32,7 @@ export async function runCommand(argv: string[]): Promise<number> {
       'allow-weak-key': { type: 'boolean', default: false },
       workers: { type: 'string' },
       offline: { type: 'boolean', default: false },
+      state: { type: 'string', default: 'state' },
       'log-level': { type: 'string', default: 'info' },
       help: { type: 'boolean', short: 'h', default: false },
     },
@@ -72,16 +76,34 @@ export async function runCommand(argv: string[]): Promise<number> {
   const onSignal = (signal: NodeJS.Signals): void => controller.abort(signal);
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);
+  const lock = await JobLock.acquire(values.state, config.job);
+  const started = new Date();
+  const record = (entry: Omit<HistoryEntry, 'job' | 'slot' | 'start' | 'end'>): Promise<void> =>
+    appendHistory(values.state, { job: config.job, slot: null, start: started.toISOString(), end: new Date().toISOString(), ...entry });
   const progress = startProgress();
   try {
     const result = await runBatch({ config, apiKey, now, log, signal: controller.signal, onProgress: progress.update, workers });
     progress.stop();
     const m = result.manifest;
+    await record({
+      status: m.status,
+      rows_read: m.rows_read,
+      tokens_written: m.tokens_written,
+      rows_rejected: m.rows_rejected,
+      outputs: [m.files.tokens?.name, m.files.rejects?.name, result.manifestPath.split('/').pop()].filter((n): n is string => !!n),
+      ...(m.error ? { error: m.error } : {}),
+    });
     const what = m.status === 'done' ? `${m.tokens_written} tokens, ${m.rows_rejected} rejected` : m.error?.message;
     process.stdout.write(`${m.status}: ${what} -> ${result.manifestPath}\n`);
     return result.exitCode;
+  } catch (error) {
+    const code = error instanceof MeetingTokensError ? error.code : 'INTERNAL';
+    const message = error instanceof MeetingTokensError ? error.message : `internal error (${(error as Error).name})`;
+    await record({ status: code === 'ABORTED' ? 'aborted' : 'failed', error: { code, message } }).catch(() => undefined);
+    throw error;
   } finally {
     progress.stop();
+    await lock.release();
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
   }

@@ -253,7 +253,7 @@ describe('meeting-tokens run (built CLI, real files)', () => {
         '  permissions: { hasPresence: true, canSend: [audio] }',
       ].join('\n'),
     );
-    const result = await runCli(['run', 'standup', '--jobs', join(dir, 'jobs'), '--now', NOW, '--log-level', 'silent'], { cwd: '/' });
+    const result = await runCli(['run', 'standup', '--jobs', join(dir, 'jobs'), '--now', NOW, '--log-level', 'silent'], { cwd: tempDir() });
     expect(result.stderr).toBe('');
     expect(result.code).toBe(0);
     const tokens = readCsv(join(dir, 'published', `standup-${STAMP}.csv`));

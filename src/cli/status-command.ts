@@ -1,0 +1,49 @@
+/** `meeting-tokens status`: every job in the jobs directory, with its last run. */
+import { parseArgs } from 'node:util';
+import { findJobFile, listJobNames, loadJob } from '../config/load-job.js';
+import { MeetingTokensError } from '../errors.js';
+import { lastRun } from '../state/history.js';
+import { STATUS_HELP } from './help.js';
+import { usageError } from './args.js';
+
+export async function statusCommand(argv: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: {
+      jobs: { type: 'string', default: 'jobs' },
+      state: { type: 'string', default: 'state' },
+      help: { type: 'boolean', short: 'h', default: false },
+    },
+  });
+  if (values.help) {
+    process.stdout.write(STATUS_HELP);
+    return 0;
+  }
+  if (positionals.length > 0) throw usageError('status takes no arguments');
+  const names = listJobNames(values.jobs);
+  if (names.length === 0) throw new MeetingTokensError('JOB_NOT_FOUND', `no job files (*.yaml) in ${values.jobs}/`);
+
+  const rows: string[][] = [['JOB', 'LAST RUN (UTC)', 'STATUS', 'TOKENS', 'REJECTS', 'OUTPUT']];
+  for (const name of names) {
+    let invalid: string | undefined;
+    try {
+      loadJob(findJobFile(name, values.jobs));
+    } catch (error) {
+      invalid = error instanceof MeetingTokensError ? error.message.split('\n')[0] : 'invalid';
+    }
+    const last = await lastRun(values.state, name);
+    rows.push([
+      name,
+      last ? last.end.slice(0, 19) + 'Z' : 'never',
+      invalid ? `invalid job file: ${invalid}` : (last?.status ?? '-'),
+      last?.tokens_written !== undefined ? String(last.tokens_written) : '-',
+      last?.rows_rejected !== undefined ? String(last.rows_rejected) : '-',
+      last?.outputs?.[0] ?? (last?.error ? last.error.message : '-'),
+    ]);
+  }
+  const widths = rows[0]!.map((_, c) => Math.max(...rows.map((r) => r[c]!.length)));
+  for (const row of rows)
+    process.stdout.write(row.map((cell, c) => (c < row.length - 1 ? cell.padEnd(widths[c]!) : cell)).join('  ') + '\n');
+  return 0;
+}

@@ -1,0 +1,77 @@
+import { describe, expect, it } from 'vitest';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { hostname } from 'node:os';
+import { join } from 'node:path';
+import { runCli, tempDir, writeFile, DOMAIN_ID, NOW } from '../helpers.js';
+
+function project(): { dir: string; run: (extra?: string[]) => string[] } {
+  const dir = tempDir();
+  mkdirSync(join(dir, 'jobs'));
+  writeFile(dir, 'roster.csv', 'room,name\ndemo,Ada\ndemo,Bob\n');
+  writeFileSync(join(dir, 'jobs', 'weekly.yaml'), `roster: ../roster.csv\nout: ../out\ndomain_id: ${DOMAIN_ID}\n`);
+  writeFileSync(join(dir, 'jobs', 'broken.yaml'), `roster: ../roster.csv\nout: ../out\nttl: soon\n`);
+  const run = (extra: string[] = []) => [
+    'run',
+    'weekly',
+    '--jobs',
+    join(dir, 'jobs'),
+    '--state',
+    join(dir, 'state'),
+    '--log-level',
+    'silent',
+    ...extra,
+  ];
+  return { dir, run };
+}
+
+describe('job lock and history from the CLI', () => {
+  it('a run while the job is running exits 4 and names the holder; nothing is written', async () => {
+    const { dir, run } = project();
+    mkdirSync(join(dir, 'state'));
+    // This test process is alive: its lock is not stale.
+    writeFileSync(
+      join(dir, 'state', 'weekly.lock'),
+      JSON.stringify({ pid: process.pid, host: hostname(), since: '2026-11-27T09:00:00.000Z' }),
+    );
+    const result = await runCli(run(['--now', NOW]));
+    expect(result.code).toBe(4);
+    expect(result.stderr).toBe(
+      `meeting-tokens: job weekly is already running (pid ${process.pid} on ${hostname()} since 2026-11-27T09:00:00.000Z)\n`,
+    );
+  });
+
+  it('a lock left by a killed run is recovered, and every run lands in the history and in status', async () => {
+    const { dir, run } = project();
+    mkdirSync(join(dir, 'state'));
+    writeFileSync(
+      join(dir, 'state', 'weekly.lock'),
+      JSON.stringify({ pid: 999_999_999, host: hostname(), since: '2026-11-27T09:00:00.000Z' }),
+    );
+    expect((await runCli(run(['--now', NOW]))).code).toBe(0);
+    const again = await runCli(run(['--now', NOW])); // same second: the output exists, the run fails
+    expect(again.code).toBe(1);
+    const history = readFileSync(join(dir, 'state', 'weekly.history.jsonl'), 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
+    expect(history).toMatchObject([
+      {
+        job: 'weekly',
+        slot: null,
+        status: 'done',
+        rows_read: 2,
+        tokens_written: 2,
+        rows_rejected: 0,
+        outputs: ['weekly-20261127T100000Z.csv', 'weekly-20261127T100000Z.rejects.csv', 'weekly-20261127T100000Z.manifest.json'],
+      },
+      { job: 'weekly', status: 'failed', error: { code: 'OUTPUT_EXISTS' } },
+    ]);
+
+    const status = await runCli(['status', '--jobs', join(dir, 'jobs'), '--state', join(dir, 'state')]);
+    expect(status.code).toBe(0);
+    const lines = status.stdout.trim().split('\n');
+    expect(lines[0]).toMatch(/^JOB\s+LAST RUN \(UTC\)\s+STATUS\s+TOKENS\s+REJECTS\s+OUTPUT$/);
+    expect(lines[1]).toMatch(/^broken\s+never\s+invalid job file: .*broken\.yaml: ttl: must be a duration/);
+    expect(lines[2]).toMatch(/^weekly\s+\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ\s+failed\s+-\s+-\s+.*already exists/);
+  });
+});
