@@ -1,0 +1,62 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { execFileSync } from 'node:child_process';
+import { createWriteStream, mkdirSync, readdirSync } from 'node:fs';
+import { once } from 'node:events';
+import { join } from 'node:path';
+import { runCli, tempDir, DOMAIN_ID, NOW } from '../helpers.js';
+
+// A full disk, for real: a 1 MiB tmpfs that the test mounts (root only). Where mounting is not
+// allowed the test says why and is not run.
+const mountPoint = join(tempDir('mt-disk-'), 'small');
+let mounted = false;
+let why = '';
+beforeAll(() => {
+  mkdirSync(mountPoint);
+  try {
+    execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=1m', 'tmpfs', mountPoint], { stdio: 'pipe' });
+    mounted = true;
+  } catch (error) {
+    why = `cannot mount a tmpfs here (${(error as Error).message.split('\n')[0]})`;
+    console.warn(`disk-full test not run: ${why}`);
+  }
+});
+afterAll(() => {
+  if (mounted) execFileSync('umount', [mountPoint]);
+});
+
+describe('disk full', () => {
+  it.for(['0', '2'])(
+    'with %s worker threads: fails with one clear line, publishes nothing, leaves no temporary file',
+    async (workers, ctx) => {
+      if (!mounted) ctx.skip(why);
+      const dir = tempDir();
+      const roster = join(dir, 'roster.csv');
+      const out = createWriteStream(roster);
+      out.write('room,name\n');
+      for (let i = 0; i < 20_000; i++) out.write(`room-${i % 50},Person number ${i}\n`); // ~12 MB of tokens: far over 1 MiB
+      out.end();
+      await once(out, 'finish');
+      const result = await runCli([
+        'run',
+        '--roster',
+        roster,
+        '--out',
+        join(mountPoint, 'out'),
+        '--domain-id',
+        DOMAIN_ID,
+        '--domain-name',
+        'acme',
+        '--now',
+        NOW,
+        '--log-level',
+        'silent',
+        '--workers',
+        workers,
+      ]);
+      expect(result.code).toBe(1);
+      expect(result.stderr).toBe(`meeting-tokens: cannot write to ${join(mountPoint, 'out')}: the disk is full; nothing was published\n`);
+      expect(readdirSync(join(mountPoint, 'out'))).toEqual([]);
+      execFileSync('rm', ['-rf', join(mountPoint, 'out')]);
+    },
+  );
+});

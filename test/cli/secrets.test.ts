@@ -1,0 +1,54 @@
+import { describe, expect, it } from 'vitest';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { runCli, tempDir, writeFile, DOMAIN_ID, NOW } from '../helpers.js';
+
+// A key nobody could mistake for anything else, searched for in every form it could leak in.
+const SECRET = 'Secret-Key-0123456789-abcdefghij-DO-NOT-LEAK-zyxwvu';
+const FORMS = [
+  SECRET,
+  Buffer.from(SECRET).toString('hex'),
+  Buffer.from(SECRET).toString('base64').replace(/=+$/, ''),
+  Buffer.from(SECRET).toString('base64url'),
+];
+const ROW_MARKER = 'Row-Marker-7f3a9c';
+
+function filesUnder(dir: string): string[] {
+  return readdirSync(dir).flatMap((name) => {
+    const path = join(dir, name);
+    return statSync(path).isDirectory() ? filesUnder(path) : [path];
+  });
+}
+
+describe('the API key never leaks', () => {
+  it('appears in no output, manifest, state file, log line (debug level) or message, in any encoding', async () => {
+    const dir = tempDir();
+    writeFile(dir, 'good.csv', `room,name\ndemo,${ROW_MARKER}\nbad room,x\n`);
+    writeFile(dir, 'bad.csv', `room,name\nx,"${ROW_MARKER}\n`);
+    writeFile(dir, 'rejects.csv', `room,name\nbad room,${ROW_MARKER}\n`);
+    const env = { DAILY_API_KEY: SECRET };
+    const common = ['--out', join(dir, 'out'), '--domain-id', DOMAIN_ID, '--domain-name', 'acme', '--log-level', 'debug'];
+    const results = [
+      await runCli(['run', '--roster', join(dir, 'good.csv'), ...common, '--now', NOW], { env, cwd: dir }),
+      await runCli(['run', '--roster', join(dir, 'bad.csv'), ...common], { env, cwd: dir }),
+      await runCli(['run', '--roster', join(dir, 'rejects.csv'), ...common], { env, cwd: dir }),
+      await runCli(['run', '--roster', join(dir, 'good.csv'), ...common, '--now', NOW], { env, cwd: dir }), // output exists
+      await runCli(['run', '--roster', join(dir, 'good.csv'), ...common], { env: { DAILY_API_KEY: SECRET.slice(0, 20) }, cwd: dir }), // weak key
+    ];
+    expect(results.map((r) => r.code)).toEqual([0, 1, 3, 1, 2]);
+    const tokensFile = filesUnder(join(dir, 'out')).find((f) => f.endsWith('Z.csv'))!;
+    results.push(await runCli(['verify', tokensFile], { env: { DAILY_API_KEY: SECRET.replace('S', 's') }, cwd: dir })); // wrong key
+
+    const texts = [
+      ...results.flatMap((r) => [r.stdout, r.stderr]),
+      ...filesUnder(dir)
+        .filter((f) => !f.endsWith('.csv') || f.includes('/out/'))
+        .map((f) => readFileSync(f, 'utf8')),
+    ];
+    for (const form of FORMS) {
+      for (const text of texts) expect(text.includes(form), `found ${form.slice(0, 12)}...`).toBe(false);
+    }
+    // No roster row in log lines or messages either.
+    for (const r of results) expect(r.stderr).not.toContain(ROW_MARKER);
+  });
+});
