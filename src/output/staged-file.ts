@@ -99,12 +99,7 @@ async function publishNoClobber(tempPath: string, finalPath: string): Promise<vo
     const code = (error as NodeJS.ErrnoException).code;
     if (code !== 'EPERM' && code !== 'ENOTSUP' && code !== 'ENOSYS' && code !== 'EOPNOTSUPP') throw error;
     // Filesystems without hard links: check, then rename (a narrow race, documented).
-    if (
-      await lstat(finalPath).then(
-        () => true,
-        () => false,
-      )
-    ) {
+    if (await pathExists(finalPath)) {
       throw Object.assign(new Error('exists'), { code: 'EEXIST' });
     }
     await rename(tempPath, finalPath);
@@ -128,4 +123,12 @@ function writeError(error: unknown, dir: string, finalName?: string): MeetingTok
           ? 'permission denied'
           : code;
   return new MeetingTokensError('WRITE_FAILED', `cannot write to ${dir}: ${why}; nothing was published`, { file: dir });
+}
+
+/** True when anything (a file, a directory, even a dangling symlink) has this name. */
+export async function pathExists(path: string): Promise<boolean> {
+  return lstat(path).then(
+    () => true,
+    () => false,
+  );
 }

@@ -4,7 +4,7 @@
  * and the logger meet the pure core.
  */
 import { randomUUID } from 'node:crypto';
-import { lstat, unlink } from 'node:fs/promises';
+import { unlink } from 'node:fs/promises';
 import { statSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
@@ -19,7 +19,7 @@ import { keyFingerprint } from '../sign/fingerprint.js';
 import { createBatchContext, processChunk, type BatchSpec } from './process-batch.js';
 import { WorkerPool, type ChunkOutput } from './pool.js';
 import { csvRow } from '../output/csv-writer.js';
-import { StagedFile, type PublishedFile } from '../output/staged-file.js';
+import { StagedFile, pathExists, type PublishedFile } from '../output/staged-file.js';
 import { prepareOutputDir, removeStaleTemps, fsyncDir } from '../output/output-dir.js';
 import { tokensHeader, rejectsHeader, isoSeconds } from '../output/columns.js';
 import { outputNames, type Manifest } from '../output/manifest.js';
@@ -58,12 +58,7 @@ export async function runBatch(options: RunOptions): Promise<RunResult> {
   const removed = await removeStaleTemps(config.outDir);
   if (removed.length > 0) log.info({ job: config.job, removed: removed.length }, 'removed temporary files of interrupted runs');
   for (const name of Object.values(names)) {
-    if (
-      await lstat(join(config.outDir, name)).then(
-        () => true,
-        () => false,
-      )
-    ) {
+    if (await pathExists(join(config.outDir, name))) {
       throw new MeetingTokensError('OUTPUT_EXISTS', `${join(config.outDir, name)} already exists; nothing was replaced, run again`, {
         job: config.job,
       });
