@@ -32,7 +32,7 @@ export interface CliResult {
 /** Runs the built CLI as a user would, in a fresh working directory unless `cwd` is given. The key comes from the environment unless `env` overrides. */
 export function runCli(
   args: string[],
-  options: { env?: Record<string, string | undefined>; cwd?: string; input?: string } = {},
+  options: { env?: Record<string, string | undefined>; cwd?: string; input?: string; cli?: string } = {},
 ): Promise<CliResult> {
   return new Promise((resolvePromise, reject) => {
     const env: NodeJS.ProcessEnv = { ...process.env, DAILY_API_KEY: KEY, DAILY_API_KEY_FILE: undefined };
@@ -42,7 +42,7 @@ export function runCli(
     }
     if (env['DAILY_API_KEY_FILE'] === undefined) delete env['DAILY_API_KEY_FILE'];
     // A fresh working directory per call: ./state (locks, history) never crosses between tests.
-    const child = spawn(process.execPath, [CLI, ...args], { cwd: options.cwd ?? tempDir('mt-cwd-'), env });
+    const child = spawn(process.execPath, [options.cli ?? CLI, ...args], { cwd: options.cwd ?? tempDir('mt-cwd-'), env });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
