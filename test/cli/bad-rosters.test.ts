@@ -1,0 +1,159 @@
+import { describe, expect, it } from 'vitest';
+import { readFileSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { ROOT, runCli, tempDir, readCsv, hmacValid, payloadOf, DOMAIN_ID, NOW, KEY } from '../helpers.js';
+
+// Rosters as spreadsheets and CRMs export them, damaged on purpose: fixtures/bad/, one case each,
+// with the outcome this tool promises.
+const BAD = join(ROOT, 'fixtures', 'bad');
+const STAMP = '20261127T100000Z';
+
+async function run(fixture: string) {
+  const dir = tempDir();
+  const out = join(dir, 'out');
+  const result = await runCli([
+    'run',
+    '--roster',
+    join(BAD, fixture),
+    '--out',
+    out,
+    '--domain-id',
+    DOMAIN_ID,
+    '--now',
+    NOW,
+    '--log-level',
+    'silent',
+    '--max-reject-ratio',
+    '1',
+  ]);
+  const base = join(out, fixture.replace(/\.csv$/, '') + `-${STAMP}`);
+  const files = (() => {
+    try {
+      return readdirSync(out);
+    } catch {
+      return [];
+    }
+  })();
+  return {
+    ...result,
+    files,
+    tokensPath: `${base}.csv`,
+    tokens: () => readCsv(`${base}.csv`),
+    rejects: () => readCsv(`${base}.rejects.csv`),
+    manifest: () => JSON.parse(readFileSync(`${base}.manifest.json`, 'utf8')) as Record<string, unknown>,
+  };
+}
+
+const reasons = (rows: Record<string, string>[]) => rows.map((r) => [r['line'], r['reason']]);
+
+describe('bad rosters (fixtures/bad)', () => {
+  it('empty file: exit 2, "empty", nothing published', async () => {
+    const r = await run('empty.csv');
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/empty\.csv is empty; the first line must be a header row\n$/);
+    expect(r.files).toEqual([]);
+  });
+
+  it('header only: done, 0 rows, a tokens file with just its header', async () => {
+    const r = await run('header-only.csv');
+    expect(r.code).toBe(0);
+    expect(r.manifest()).toMatchObject({ status: 'done', rows_read: 0, tokens_written: 0, rows_rejected: 0 });
+    expect(r.tokens()).toEqual([]);
+  });
+
+  it('no usable header: exit 2 naming the columns expected', async () => {
+    const r = await run('no-usable-header.csv');
+    expect(r.code).toBe(2);
+    expect(r.stderr).toBe(
+      'meeting-tokens: roster header: none of the expected columns (room_name or room, user_name or name, user_id or id, is_owner or owner); the first line must be a header row\n',
+    );
+  });
+
+  it('duplicate header for a known column: exit 2; duplicate passthrough headers: both kept', async () => {
+    const known = await run('duplicate-known-header.csv');
+    expect(known.code).toBe(2);
+    expect(known.stderr).toMatch(/columns 1 \("room"\) and 3 \("room_name"\) both give room_name; keep one/);
+    const passthrough = await run('duplicate-passthrough-header.csv');
+    expect(passthrough.code).toBe(0);
+    const [header, row] = readFileSync(passthrough.tokensPath, 'utf8').split('\n');
+    expect(header!.startsWith('email,email,room_name,')).toBe(true);
+    expect(row!.startsWith('a@x.io,b@x.io,demo,')).toBe(true);
+  });
+
+  it('BOM and CRLF: read like any other file, line breaks inside quotes kept', async () => {
+    const r = await run('bom-crlf.csv');
+    expect(r.code).toBe(0);
+    expect(r.tokens().map((t) => [t['note'], t['user_name']])).toEqual([
+      ['one line', 'Ada'],
+      ['two\r\nlines', 'Bob'],
+    ]);
+    expect(Object.keys(r.tokens()[0]!)[0]).toBe('note'); // no BOM glued to a header name
+  });
+
+  it('bytes that are not UTF-8: that row is rejected with its line, the others are signed', async () => {
+    const r = await run('invalid-utf8.csv');
+    expect(r.code).toBe(0);
+    expect(reasons(r.rejects())).toEqual([['3', 'bytes that are not UTF-8; save the roster as UTF-8']]);
+    expect(r.tokens().map((t) => t['user_name'])).toEqual(['Ada', 'Cy']);
+  });
+
+  it('a quote never closed at the end: exit 1 with its line, nothing published', async () => {
+    const r = await run('unclosed-quote-at-end.csv');
+    expect(r.code).toBe(1);
+    expect(r.stderr).toBe('meeting-tokens: roster line 3: a quoted field opened here is never closed; fix the file and run again\n');
+    expect(r.files).toEqual([]);
+  });
+
+  it('too many and too few fields: rejected with their lines', async () => {
+    const r = await run('field-count.csv');
+    expect(reasons(r.rejects())).toEqual([
+      ['3', 'expected 2 fields as in the header, found 1'],
+      ['4', 'expected 2 fields as in the header, found 3'],
+    ]);
+    expect(r.manifest()).toMatchObject({ rows_read: 4, tokens_written: 2, rows_rejected: 2 });
+  });
+
+  it('NUL bytes: a name with one is rejected; a passthrough column keeps it', async () => {
+    const r = await run('nul-bytes.csv');
+    expect(reasons(r.rejects())).toEqual([['3', 'name: contains a line break or another control character']]);
+    expect(r.tokens().map((t) => t['note'])).toEqual(['ok', 'te\u0000xt']);
+  });
+
+  it('rows of separators only: rejected (no room), never dropped', async () => {
+    const r = await run('only-separators.csv');
+    expect(reasons(r.rejects())).toEqual([
+      ['3', 'room: empty; every token needs a room (a job may set allow_all_rooms: true to sign tokens for every room)'],
+      ['4', 'expected 2 fields as in the header, found 4'],
+    ]);
+    expect(r.manifest()).toMatchObject({ rows_read: 4, tokens_written: 2, rows_rejected: 2 });
+  });
+
+  it('formula-looking values: neutralised in every output cell, original in the token', async () => {
+    const r = await run('formulas.csv');
+    const [ada, bob] = r.tokens();
+    expect([ada!['email'], ada!['note'], bob!['email'], bob!['user_name'], bob!['note']]).toEqual([
+      "'=1+1",
+      "'+SUM(A1)",
+      "'@cmd",
+      "'-Bob",
+      '\'=HYPERLINK("http://evil")',
+    ]);
+    expect(payloadOf(bob!['token']!)['u']).toBe('-Bob');
+  });
+
+  it('right-to-left and emoji names: signed exactly', async () => {
+    const r = await run('rtl-emoji.csv');
+    const rows = r.tokens();
+    expect(rows.map((t) => payloadOf(t['token']!)['u'])).toEqual(['مريم العلي', 'Zoë 🎉👍🏽']);
+    for (const row of rows) expect(hmacValid(row['token']!, KEY)).toBe(true);
+  });
+
+  it('stray quotes: the row is rejected naming the field; no row lost or invented', async () => {
+    const r = await run('stray-quotes.csv');
+    expect(reasons(r.rejects())).toEqual([
+      ['3', 'name: a stray quote; quote the whole field and double the quotes inside it'],
+      ['4', 'name: a stray quote; quote the whole field and double the quotes inside it'],
+    ]);
+    expect(r.tokens().map((t) => t['user_name'])).toEqual(['Ada', 'Dee']);
+  });
+});
