@@ -19,7 +19,7 @@ const note = fc.oneof(
 );
 const name = fc
   .string({ unit: 'grapheme', minLength: 1, maxLength: 20 })
-// eslint-disable-next-line no-control-regex -- names never hold control characters (the mapper rejects them)
+  // eslint-disable-next-line no-control-regex -- names never hold control characters (the mapper rejects them)
   .filter((s) => !/[\u0000-\u001f\u007f\uFFFD]/.test(s) && s.trim() === s && s !== '');
 const good = fc.record({
   kind: fc.constant('good' as const),
