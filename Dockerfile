@@ -17,6 +17,9 @@ RUN npm ci --omit=dev --ignore-scripts --no-audit --no-fund && npm cache clean -
 COPY --from=build /app/dist ./dist
 COPY jobs ./jobs
 COPY fixtures/example-roster.csv ./fixtures/example-roster.csv
+# Outputs and state (locks, history) belong to the unprivileged user; mount volumes over them.
+RUN mkdir -p out state && chown node:node out state
+VOLUME ["/app/out", "/app/state"]
 USER node
 # The key arrives as a secret file, never baked in: -e DAILY_API_KEY_FILE=/run/secrets/daily_api_key
 ENTRYPOINT ["node", "dist/cli.js"]
