@@ -9,6 +9,7 @@ import { verifyCommand } from './cli/verify-command.js';
 import { decodeCommand } from './cli/decode-command.js';
 import { domainCommand } from './cli/domain-command.js';
 import { statusCommand } from './cli/status-command.js';
+import { scheduleCommand } from './cli/schedule-command.js';
 import { MAIN_HELP } from './cli/help.js';
 import { TOOL } from './version.js';
 
@@ -25,6 +26,8 @@ export async function main(argv: string[]): Promise<number> {
       return domainCommand(rest);
     case 'status':
       return statusCommand(rest);
+    case 'schedule':
+      return scheduleCommand(rest);
     case '--version':
     case '-v':
       process.stdout.write(`${TOOL.version}\n`);

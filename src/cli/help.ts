@@ -7,6 +7,7 @@ Usage:
   meeting-tokens verify <tokens.csv>            check every token of an output file
   meeting-tokens decode <token|->               print a token's claims with long names
   meeting-tokens domain [--write-job <job>]     look up the domain id and name at Daily
+  meeting-tokens schedule                       run every job on its schedule (long-running)
   meeting-tokens status                         every job with its last run
   meeting-tokens <command> --help               options of one command
 
@@ -79,7 +80,20 @@ Does not check the signature (use verify for that).
 
 export const STATUS_HELP = `Usage: meeting-tokens status [--jobs <dir>] [--state <dir>]
 
-Lists every job file in the jobs directory (default ./jobs) with its last run from the
-history in the state directory (default ./state): time, status, tokens, rejects, output.
+Lists every job file in the jobs directory (default ./jobs): its schedule and time zone (or
+manual), its next run, and its last run from the history in the state directory (default
+./state): time, status, tokens, rejects, output.
 A job file that does not validate is listed with its first problem.
+`;
+
+export const SCHEDULE_HELP = `Usage: meeting-tokens schedule [--jobs <dir>] [--state <dir>] [--grace <seconds>]
+
+The long-running worker: runs every job of the jobs directory (default ./jobs) that has a
+schedule: (cron, 5 fields or 6 with seconds; in its timezone:, default UTC). Every job file is
+checked first; any problem stops the start, one line each. One run per job at a time (the job's
+lock in the state directory, default ./state). A slot missed while the worker was down runs once
+at start (catch_up: true, the default).
+
+SIGTERM or SIGINT: no new runs; runs in progress get --grace seconds (default 25) to finish,
+then are aborted (nothing published, history says aborted); exit 0. Restart to reload job files.
 `;

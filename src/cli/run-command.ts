@@ -4,15 +4,11 @@ import type { LevelWithSilent } from 'pino';
 import { findJobFile, loadJob } from '../config/load-job.js';
 import { buildRunConfig } from '../config/run-config.js';
 import { loadApiKey } from '../config/api-key.js';
-import { runBatch } from '../pipeline/run-batch.js';
 import { createLogger } from '../log.js';
 import { RUN_HELP } from './help.js';
 import { parseNow, usageError } from './args.js';
 import { startProgress } from './progress.js';
-import { clientFromEnv } from '../daily/client.js';
-import { JobLock } from '../state/job-lock.js';
-import { appendHistory, type HistoryEntry } from '../state/history.js';
-import { MeetingTokensError } from '../errors.js';
+import { runJob } from '../schedule/run-job.js';
 
 export async function runCommand(argv: string[]): Promise<number> {
   const { values, positionals } = parseArgs({
@@ -44,7 +40,7 @@ export async function runCommand(argv: string[]): Promise<number> {
   if (positionals.length > 1) throw usageError(`run takes one job name, got ${positionals.length}`);
   const log = createLogger(values['log-level'] as LevelWithSilent);
   const loaded = positionals[0] !== undefined ? loadJob(findJobFile(positionals[0], values.jobs)) : undefined;
-  let config = buildRunConfig(loaded, {
+  const config = buildRunConfig(loaded, {
     roster: values.roster,
     out: values.out,
     domainId: values['domain-id'],
@@ -60,12 +56,6 @@ export async function runCommand(argv: string[]): Promise<number> {
     log.warn({ job: config.job }, 'DAILY_API_KEY is not set: signing with the public DEMO key; Daily will reject these tokens');
   }
   const now = values.now !== undefined ? parseNow(values.now) : new Date();
-  if (config.domainId === undefined) {
-    // Once per run, before any row is read.
-    const domain = await clientFromEnv(process.env, apiKey.key).getDomain();
-    log.info({ job: config.job, domainId: domain.domainId, domainName: domain.domainName }, 'domain id looked up at Daily');
-    config = { ...config, domainId: domain.domainId, domainName: config.domainName ?? domain.domainName };
-  }
   let workers: number | undefined;
   if (values.workers !== undefined) {
     workers = Number(values.workers);
@@ -76,34 +66,26 @@ export async function runCommand(argv: string[]): Promise<number> {
   const onSignal = (signal: NodeJS.Signals): void => controller.abort(signal);
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);
-  const lock = await JobLock.acquire(values.state, config.job);
-  const started = new Date();
-  const record = (entry: Omit<HistoryEntry, 'job' | 'slot' | 'start' | 'end'>): Promise<void> =>
-    appendHistory(values.state, { job: config.job, slot: null, start: started.toISOString(), end: new Date().toISOString(), ...entry });
   const progress = startProgress();
   try {
-    const result = await runBatch({ config, apiKey, now, log, signal: controller.signal, onProgress: progress.update, workers });
+    const result = await runJob({
+      config,
+      apiKey,
+      now,
+      log,
+      stateDir: values.state,
+      slot: null,
+      signal: controller.signal,
+      workers,
+      onProgress: progress.update,
+    });
     progress.stop();
     const m = result.manifest;
-    await record({
-      status: m.status,
-      rows_read: m.rows_read,
-      tokens_written: m.tokens_written,
-      rows_rejected: m.rows_rejected,
-      outputs: [m.files.tokens?.name, m.files.rejects?.name, result.manifestPath.split('/').pop()].filter((n): n is string => !!n),
-      ...(m.error ? { error: m.error } : {}),
-    });
     const what = m.status === 'done' ? `${m.tokens_written} tokens, ${m.rows_rejected} rejected` : m.error?.message;
     process.stdout.write(`${m.status}: ${what} -> ${result.manifestPath}\n`);
     return result.exitCode;
-  } catch (error) {
-    const code = error instanceof MeetingTokensError ? error.code : 'INTERNAL';
-    const message = error instanceof MeetingTokensError ? error.message : `internal error (${(error as Error).name})`;
-    await record({ status: code === 'ABORTED' ? 'aborted' : 'failed', error: { code, message } }).catch(() => undefined);
-    throw error;
   } finally {
     progress.stop();
-    await lock.release();
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
   }

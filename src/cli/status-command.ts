@@ -1,5 +1,6 @@
 /** `meeting-tokens status`: every job in the jobs directory, with its last run. */
 import { parseArgs } from 'node:util';
+import { createTask } from 'node-cron';
 import { findJobFile, listJobNames, loadJob } from '../config/load-job.js';
 import { MeetingTokensError } from '../errors.js';
 import { lastRun } from '../state/history.js';
@@ -24,17 +25,27 @@ export async function statusCommand(argv: string[]): Promise<number> {
   const names = listJobNames(values.jobs);
   if (names.length === 0) throw new MeetingTokensError('JOB_NOT_FOUND', `no job files (*.yaml) in ${values.jobs}/`);
 
-  const rows: string[][] = [['JOB', 'LAST RUN (UTC)', 'STATUS', 'TOKENS', 'REJECTS', 'OUTPUT']];
+  const rows: string[][] = [['JOB', 'SCHEDULE', 'NEXT RUN (UTC)', 'LAST RUN (UTC)', 'STATUS', 'TOKENS', 'REJECTS', 'OUTPUT']];
   for (const name of names) {
     let invalid: string | undefined;
+    let schedule = '-';
+    let next = '-';
     try {
-      loadJob(findJobFile(name, values.jobs));
+      const { job } = loadJob(findJobFile(name, values.jobs));
+      schedule = job.schedule === undefined ? 'manual' : `${job.schedule} (${job.timezone})`;
+      if (job.schedule !== undefined) {
+        const task = createTask(job.schedule, () => undefined, { timezone: job.timezone });
+        next = task.getNextRuns(1)[0]?.toISOString().slice(0, 19).concat('Z') ?? '-'; // getNextRun() is null on a stopped task
+        await task.destroy();
+      }
     } catch (error) {
       invalid = error instanceof MeetingTokensError ? error.message.split('\n')[0] : 'invalid';
     }
     const last = await lastRun(values.state, name);
     rows.push([
       name,
+      schedule,
+      next,
       last ? last.end.slice(0, 19) + 'Z' : 'never',
       invalid ? `invalid job file: ${invalid}` : (last?.status ?? '-'),
       last?.tokens_written !== undefined ? String(last.tokens_written) : '-',

@@ -3,6 +3,7 @@
  * turns parse failures into one line per problem.
  */
 import { z } from 'zod';
+import { validateDetailed } from 'node-cron';
 import { parseDuration } from './duration.js';
 import { KNOWN_COLUMNS } from '../roster/header.js';
 import { PROPERTIES } from '../claims/properties.js';
@@ -13,6 +14,39 @@ export const SUBDOMAIN = /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/i;
 export const duration = z
   .string()
   .refine((text) => parseDuration(text) !== undefined, { message: 'must be a duration such as 90m, 36h, 7d or 2w' });
+
+/** A cron expression node-cron accepts: 5 fields, or 6 with seconds first. */
+export const cronExpression = z.string().superRefine((text, ctx) => {
+  const fields = text.trim().split(/\s+/).length;
+  if (fields !== 5 && fields !== 6) {
+    ctx.addIssue({
+      code: 'custom',
+      message: `"${text}" has ${fields} fields; a cron schedule has 5 (minute hour day month weekday) or 6 (seconds first)`,
+    });
+    return;
+  }
+  const result = validateDetailed(text);
+  if (!result.valid) {
+    const first = result.errors[0];
+    ctx.addIssue({
+      code: 'custom',
+      message: `"${text}" is not a valid cron schedule${first ? ` (${first.field}: ${first.message})` : ''}`,
+    });
+  }
+});
+
+/** An IANA time zone name the runtime knows (Europe/Berlin, America/Sao_Paulo, UTC). */
+export const timeZone = z.string().refine(
+  (name) => {
+    try {
+      new Intl.DateTimeFormat('en', { timeZone: name });
+      return true;
+    } catch {
+      return false;
+    }
+  },
+  { message: 'is not a known IANA time zone (e.g. Europe/Berlin, UTC)' },
+);
 
 const defaultsShape: Record<string, z.ZodType> = { room_name: z.string().optional() };
 for (const spec of PROPERTIES) defaultsShape[spec.name] = z.unknown().optional();
@@ -32,6 +66,9 @@ export const jobSchema = z.strictObject({
   columns: z.partialRecord(z.enum(KNOWN_COLUMNS as [string, ...string[]]), z.string().min(1)).optional(),
   defaults: z.strictObject(defaultsShape).optional(),
   demo_key: z.boolean().default(false),
+  schedule: cronExpression.optional(),
+  timezone: timeZone.default('UTC'),
+  catch_up: z.boolean().default(true),
 });
 
 export type JobFile = z.infer<typeof jobSchema>;

@@ -10,6 +10,7 @@ function project(): { dir: string; run: (extra?: string[]) => string[] } {
   writeFile(dir, 'roster.csv', 'room,name\ndemo,Ada\ndemo,Bob\n');
   writeFileSync(join(dir, 'jobs', 'weekly.yaml'), `roster: ../roster.csv\nout: ../out\ndomain_id: ${DOMAIN_ID}\n`);
   writeFileSync(join(dir, 'jobs', 'broken.yaml'), `roster: ../roster.csv\nout: ../out\nttl: soon\n`);
+  writeFileSync(join(dir, 'jobs', 'daily.yaml'), `roster: ../roster.csv\nout: ../out\nschedule: "0 9 * * *"\ntimezone: Europe/Berlin\n`);
   const run = (extra: string[] = []) => [
     'run',
     'weekly',
@@ -70,8 +71,9 @@ describe('job lock and history from the CLI', () => {
     const status = await runCli(['status', '--jobs', join(dir, 'jobs'), '--state', join(dir, 'state')]);
     expect(status.code).toBe(0);
     const lines = status.stdout.trim().split('\n');
-    expect(lines[0]).toMatch(/^JOB\s+LAST RUN \(UTC\)\s+STATUS\s+TOKENS\s+REJECTS\s+OUTPUT$/);
-    expect(lines[1]).toMatch(/^broken\s+never\s+invalid job file: .*broken\.yaml: ttl: must be a duration/);
-    expect(lines[2]).toMatch(/^weekly\s+\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ\s+failed\s+-\s+-\s+.*already exists/);
+    expect(lines[0]).toMatch(/^JOB\s+SCHEDULE\s+NEXT RUN \(UTC\)\s+LAST RUN \(UTC\)\s+STATUS\s+TOKENS\s+REJECTS\s+OUTPUT$/);
+    expect(lines[1]).toMatch(/^broken\s+-\s+-\s+never\s+invalid job file: .*broken\.yaml: ttl: must be a duration/);
+    expect(lines[2]).toMatch(/^daily\s+0 9 \* \* \* \(Europe\/Berlin\)\s+\d{4}-\d\d-\d\dT0[78]:00:00Z\s+never\s+-/);
+    expect(lines[3]).toMatch(/^weekly\s+manual\s+-\s+\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ\s+failed\s+-\s+-\s+.*already exists/);
   });
 });

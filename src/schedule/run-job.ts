@@ -1,0 +1,69 @@
+/**
+ * One run of a job, by hand or on schedule: the domain lookup if needed, the job's lock, the
+ * batch, and a line in the job's history whatever the outcome. `run` and `schedule` share it.
+ */
+import type { Logger } from 'pino';
+import type { RunConfig } from '../config/run-config.js';
+import type { ApiKey } from '../config/api-key.js';
+import { clientFromEnv } from '../daily/client.js';
+import { runBatch, type RunResult } from '../pipeline/run-batch.js';
+import { JobLock } from '../state/job-lock.js';
+import { appendHistory, type HistoryEntry } from '../state/history.js';
+import { MeetingTokensError } from '../errors.js';
+
+export interface JobRunOptions {
+  config: RunConfig;
+  apiKey: ApiKey;
+  /** The run's clock: `iat` and output names. A scheduled run passes its slot. */
+  now: Date;
+  log: Logger;
+  stateDir: string;
+  /** The schedule slot this run serves (ISO 8601), or null for a run by hand. */
+  slot: string | null;
+  signal?: AbortSignal | undefined;
+  workers?: number | undefined;
+  onProgress?: ((rows: number) => void) | undefined;
+}
+
+export async function runJob(options: JobRunOptions): Promise<RunResult> {
+  const { apiKey, log, stateDir, slot } = options;
+  let config = options.config;
+  if (config.domainId === undefined) {
+    // Once per run, before any row is read.
+    const domain = await clientFromEnv(process.env, apiKey.key).getDomain();
+    log.info({ job: config.job, domainId: domain.domainId, domainName: domain.domainName }, 'domain id looked up at Daily');
+    config = { ...config, domainId: domain.domainId, domainName: config.domainName ?? domain.domainName };
+  }
+  const lock = await JobLock.acquire(stateDir, config.job);
+  const start = new Date().toISOString();
+  const record = (entry: Omit<HistoryEntry, 'job' | 'slot' | 'start' | 'end'>): Promise<void> =>
+    appendHistory(stateDir, { job: config.job, slot, start, end: new Date().toISOString(), ...entry });
+  try {
+    const result = await runBatch({
+      config,
+      apiKey,
+      now: options.now,
+      log,
+      signal: options.signal,
+      onProgress: options.onProgress,
+      workers: options.workers,
+    });
+    const m = result.manifest;
+    await record({
+      status: m.status,
+      rows_read: m.rows_read,
+      tokens_written: m.tokens_written,
+      rows_rejected: m.rows_rejected,
+      outputs: [m.files.tokens?.name, m.files.rejects?.name, result.manifestPath.split('/').pop()].filter((n): n is string => !!n),
+      ...(m.error ? { error: m.error } : {}),
+    });
+    return result;
+  } catch (error) {
+    const code = error instanceof MeetingTokensError ? error.code : 'INTERNAL';
+    const message = error instanceof MeetingTokensError ? error.message : `internal error (${(error as Error).name})`;
+    await record({ status: code === 'ABORTED' ? 'aborted' : 'failed', error: { code, message } }).catch(() => undefined);
+    throw error;
+  } finally {
+    await lock.release();
+  }
+}

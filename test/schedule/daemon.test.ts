@@ -1,0 +1,122 @@
+import { describe, expect, it } from 'vitest';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createWriteStream, existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { once } from 'node:events';
+import { join } from 'node:path';
+import { CLI, KEY, DOMAIN_ID, runCli, tempDir } from '../helpers.js';
+
+interface Daemon {
+  child: ChildProcess;
+  stderr: () => string;
+  exit: Promise<number | null>;
+}
+
+function startDaemon(dir: string, extra: string[] = []): Daemon {
+  const child = spawn(process.execPath, [CLI, 'schedule', ...extra], { cwd: dir, env: { ...process.env, DAILY_API_KEY: KEY } });
+  let stderr = '';
+  child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
+  const exit = once(child, 'close').then(([code]) => code as number | null);
+  return { child, stderr: () => stderr, exit };
+}
+
+function history(dir: string, job: string): Record<string, unknown>[] {
+  const file = join(dir, 'state', `${job}.history.jsonl`);
+  if (!existsSync(file)) return [];
+  return readFileSync(file, 'utf8')
+    .trim()
+    .split('\n')
+    .filter(Boolean)
+    .map((l) => JSON.parse(l) as Record<string, unknown>);
+}
+
+async function until(check: () => boolean, ms = 20_000): Promise<void> {
+  const start = Date.now();
+  while (!check()) {
+    if (Date.now() - start > ms) throw new Error('timed out waiting');
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+function project(jobs: Record<string, string>, rows = 'room,name\ndemo,Ada\n'): string {
+  const dir = tempDir();
+  mkdirSync(join(dir, 'jobs'));
+  writeFileSync(join(dir, 'roster.csv'), rows);
+  for (const [name, extra] of Object.entries(jobs)) {
+    writeFileSync(join(dir, 'jobs', `${name}.yaml`), `roster: ../roster.csv\nout: ../out\ndomain_id: ${DOMAIN_ID}\n${extra}`);
+  }
+  return dir;
+}
+
+describe('meeting-tokens schedule', () => {
+  it('runs a job on its schedule, one history line and one output per slot, and stops cleanly on SIGTERM', async () => {
+    const dir = project({ fast: 'schedule: "* * * * * *"\n', manual: '' });
+    const daemon = startDaemon(dir);
+    await until(() => history(dir, 'fast').length >= 3);
+    daemon.child.kill('SIGTERM');
+    expect(await daemon.exit).toBe(0);
+    const runs = history(dir, 'fast');
+    expect(runs.every((r) => r['status'] === 'done')).toBe(true);
+    const slots = runs.map((r) => r['slot'] as string);
+    expect(new Set(slots).size).toBe(slots.length); // never twice for one slot
+    for (const slot of slots) expect(slot).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.000Z$/);
+    const manifests = readdirSync(join(dir, 'out')).filter((f) => f.endsWith('.manifest.json'));
+    expect(manifests).toHaveLength(runs.length);
+    expect(history(dir, 'manual')).toEqual([]);
+    expect(daemon.stderr()).toContain('manual-only job (no schedule)');
+    expect(daemon.stderr()).toContain('"msg":"scheduler stopped"');
+  });
+
+  it('refuses to start when any job file is invalid, one line per problem', async () => {
+    const dir = project({
+      good: 'schedule: "0 9 * * *"\n',
+      badcron: 'schedule: "61 * * * *"\n',
+      badzone: 'schedule: "0 9 * * *"\ntimezone: Mars/Olympus\n',
+    });
+    const result = await runCli(['schedule'], { cwd: dir });
+    expect(result.code).toBe(2);
+    const lines = result.stderr.trim().split('\n');
+    expect(lines).toHaveLength(2);
+    expect(lines[0]).toMatch(/badcron\.yaml: schedule: "61 \* \* \* \*" is not a valid cron schedule \(minute: /);
+    expect(lines[1]).toMatch(/badzone\.yaml: timezone: is not a known IANA time zone/);
+  });
+
+  it('catches up a slot missed while it was down, once; not with catch_up: false; not for a job that never ran', async () => {
+    const dir = project({
+      monthly: 'schedule: "0 0 1 * *"\n',
+      nocatch: 'schedule: "0 0 1 * *"\ncatch_up: false\n',
+      fresh: 'schedule: "0 0 1 * *"\n',
+    });
+    mkdirSync(join(dir, 'state'));
+    // Last run three months ago: the slots of the two months after it were missed.
+    const then = new Date(Date.UTC(new Date().getUTCFullYear(), new Date().getUTCMonth() - 3, 1));
+    const old = { slot: then.toISOString(), start: then.toISOString(), end: then.toISOString(), status: 'done' };
+    writeFileSync(join(dir, 'state', 'monthly.history.jsonl'), JSON.stringify({ job: 'monthly', ...old }) + '\n');
+    writeFileSync(join(dir, 'state', 'nocatch.history.jsonl'), JSON.stringify({ job: 'nocatch', ...old }) + '\n');
+    const daemon = startDaemon(dir);
+    await until(() => history(dir, 'monthly').length === 2);
+    await until(() => daemon.stderr().includes('"msg":"scheduler started"'));
+    daemon.child.kill('SIGTERM');
+    expect(await daemon.exit).toBe(0);
+    // The latest missed slot only (the 1st of this month), not one per missed month.
+    const latest = new Date(Date.UTC(new Date().getUTCFullYear(), new Date().getUTCMonth(), 1)).toISOString();
+    expect(history(dir, 'monthly')[1]).toMatchObject({ slot: latest, status: 'done' });
+    expect(history(dir, 'nocatch')).toHaveLength(1);
+    expect(history(dir, 'fresh')).toEqual([]);
+  });
+
+  it('SIGTERM with a run in progress: aborted after the grace period, nothing published, lock released, exit 0', async () => {
+    const dir = project({ big: 'schedule: "* * * * * *"\n' }, '');
+    const out = createWriteStream(join(dir, 'roster.csv'));
+    out.write('email,room,name\n');
+    for (let i = 0; i < 400_000; i++) if (!out.write(`user${i}@example.com,room-${i % 100},Name ${i}\n`)) await once(out, 'drain');
+    out.end();
+    await once(out, 'finish');
+    const daemon = startDaemon(dir, ['--grace', '0']);
+    await until(() => existsSync(join(dir, 'out')) && readdirSync(join(dir, 'out')).some((f) => f.endsWith('.tmp')));
+    daemon.child.kill('SIGTERM');
+    expect(await daemon.exit).toBe(0);
+    expect(readdirSync(join(dir, 'out'))).toEqual([]);
+    expect(history(dir, 'big')).toMatchObject([{ status: 'aborted', error: { code: 'ABORTED' } }]);
+    expect(existsSync(join(dir, 'state', 'big.lock'))).toBe(false);
+  }, 60_000);
+});
