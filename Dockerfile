@@ -22,5 +22,7 @@ RUN mkdir -p out state && chown node:node out state
 VOLUME ["/app/out", "/app/state"]
 USER node
 # The key arrives as a secret file, never baked in: -e DAILY_API_KEY_FILE=/run/secrets/daily_api_key
+# Node itself is PID 1 (not npm): run with `docker run --init` so signals reach it and zombies
+# are reaped. The default command is the scheduler; `run <job>` etc. override it.
 ENTRYPOINT ["node", "dist/cli.js"]
-CMD ["--help"]
+CMD ["schedule"]
