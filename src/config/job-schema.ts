@@ -69,6 +69,7 @@ export const jobSchema = z.strictObject({
   schedule: cronExpression.optional(),
   timezone: timeZone.default('UTC'),
   catch_up: z.boolean().default(true),
+  keep: z.number().int().min(1).default(10),
 });
 
 export type JobFile = z.infer<typeof jobSchema>;

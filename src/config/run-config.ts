@@ -42,6 +42,8 @@ export interface RunConfig {
   defaults: ReadonlyMap<string, unknown>;
   defaultRoom: string | undefined;
   demoKey: boolean;
+  /** Batches of this job to keep in the output directory (job files only). */
+  keep: number | undefined;
 }
 
 function configError(where: string, message: string): MeetingTokensError {
@@ -125,5 +127,6 @@ export function buildRunConfig(loaded: LoadedJob | undefined, flags: RunFlags): 
     defaults,
     defaultRoom,
     demoKey: job.demo_key ?? false,
+    keep: loaded ? (job.keep ?? 10) : undefined,
   };
 }

@@ -10,6 +10,7 @@ import { runBatch, type RunResult } from '../pipeline/run-batch.js';
 import { JobLock } from '../state/job-lock.js';
 import { appendHistory, type HistoryEntry } from '../state/history.js';
 import { MeetingTokensError } from '../errors.js';
+import { applyRetention } from './retention.js';
 
 export interface JobRunOptions {
   config: RunConfig;
@@ -57,6 +58,15 @@ export async function runJob(options: JobRunOptions): Promise<RunResult> {
       outputs: [m.files.tokens?.name, m.files.rejects?.name, result.manifestPath.split('/').pop()].filter((n): n is string => !!n),
       ...(m.error ? { error: m.error } : {}),
     });
+    if (m.status === 'done' && config.keep !== undefined) {
+      // Retention never fails a run that has published.
+      await applyRetention(config.outDir, config.job, config.keep, new Date()).then(
+        (removed) =>
+          removed.length > 0 && log.info({ job: config.job, keep: config.keep, removed }, 'retention: removed old or expired outputs'),
+        (error: unknown) =>
+          log.warn({ job: config.job, code: (error as NodeJS.ErrnoException).code }, 'retention skipped: cannot list the output directory'),
+      );
+    }
     return result;
   } catch (error) {
     const code = error instanceof MeetingTokensError ? error.code : 'INTERNAL';

@@ -48,8 +48,8 @@ function project(jobs: Record<string, string>, rows = 'room,name\ndemo,Ada\n'): 
 }
 
 describe('meeting-tokens schedule', () => {
-  it('runs a job on its schedule, one history line and one output per slot, and stops cleanly on SIGTERM', async () => {
-    const dir = project({ fast: 'schedule: "* * * * * *"\n', manual: '' });
+  it('runs a job on its schedule, one history line per slot, keeps `keep` outputs, and stops cleanly on SIGTERM', async () => {
+    const dir = project({ fast: 'schedule: "* * * * * *"\nkeep: 2\n', manual: '' });
     const daemon = startDaemon(dir);
     await until(() => history(dir, 'fast').length >= 3);
     daemon.child.kill('SIGTERM');
@@ -59,8 +59,14 @@ describe('meeting-tokens schedule', () => {
     const slots = runs.map((r) => r['slot'] as string);
     expect(new Set(slots).size).toBe(slots.length); // never twice for one slot
     for (const slot of slots) expect(slot).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.000Z$/);
+    // Retention: only the newest two batches remain, and they are the last two runs'.
     const manifests = readdirSync(join(dir, 'out')).filter((f) => f.endsWith('.manifest.json'));
-    expect(manifests).toHaveLength(runs.length);
+    expect(manifests.sort()).toEqual(
+      runs
+        .slice(-2)
+        .map((r) => (r['outputs'] as string[])[2])
+        .sort(),
+    );
     expect(history(dir, 'manual')).toEqual([]);
     expect(daemon.stderr()).toContain('manual-only job (no schedule)');
     expect(daemon.stderr()).toContain('"msg":"scheduler stopped"');

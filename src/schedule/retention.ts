@@ -1,0 +1,45 @@
+/**
+ * Retention for one job's outputs: keep the newest `keep` batches, and delete every batch whose
+ * tokens have all expired (useless, and still personal data). A batch is the files
+ * `<job>-<stamp>.csv`, `.rejects.csv` and `.manifest.json`; nothing else in the directory is
+ * touched, not even another job whose name starts the same way.
+ */
+import { readdir, readFile, unlink } from 'node:fs/promises';
+import { join } from 'node:path';
+
+const SUFFIXES = ['.manifest.json', '.csv', '.rejects.csv']; // manifest first: never one pointing at missing files
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+/** Deletes what retention says; returns the names removed. */
+export async function applyRetention(outDir: string, job: string, keep: number, now: Date): Promise<string[]> {
+  const pattern = new RegExp(`^${escapeRegExp(job)}-(\\d{8}T\\d{6}Z)\\.manifest\\.json$`);
+  const stamps = (await readdir(outDir))
+    .map((name) => pattern.exec(name)?.[1])
+    .filter((stamp): stamp is string => stamp !== undefined)
+    .sort()
+    .reverse(); // newest first (the stamp sorts as time)
+  const removed: string[] = [];
+  for (const [index, stamp] of stamps.entries()) {
+    const base = join(outDir, `${job}-${stamp}`);
+    let expired = false;
+    try {
+      const manifest = JSON.parse(await readFile(`${base}.manifest.json`, 'utf8')) as { exp_max?: string | null };
+      expired = typeof manifest.exp_max === 'string' && Date.parse(manifest.exp_max) <= now.getTime();
+    } catch {
+      continue; // unreadable: not provably ours to delete
+    }
+    if (index < keep && !expired) continue;
+    for (const suffix of SUFFIXES) {
+      try {
+        await unlink(`${base}${suffix}`);
+        removed.push(`${job}-${stamp}${suffix}`);
+      } catch {
+        // already gone (a failed run publishes no tokens file)
+      }
+    }
+  }
+  return removed;
+}
