@@ -87,6 +87,7 @@ A job file that does not validate is listed with its first problem.
 `;
 
 export const SCHEDULE_HELP = `Usage: meeting-tokens schedule [--jobs <dir>] [--state <dir>] [--grace <seconds>]
+                               [--metrics-port <n> [--metrics-host <address>]]
 
 The long-running worker: runs every job of the jobs directory (default ./jobs) that has a
 schedule: (cron, 5 fields or 6 with seconds; in its timezone:, default UTC). Every job file is
@@ -96,4 +97,7 @@ at start (catch_up: true, the default).
 
 SIGTERM or SIGINT: no new runs; runs in progress get --grace seconds (default 25) to finish,
 then are aborted (nothing published, history says aborted); exit 0. Restart to reload job files.
+
+--metrics-port serves Prometheus metrics on /metrics and a liveness answer on /healthz, on
+127.0.0.1 unless --metrics-host says otherwise (0.0.0.0 in a container).
 `;

@@ -20,6 +20,7 @@ import { MeetingTokensError } from '../errors.js';
 import { lastRun } from '../state/history.js';
 import { runJob } from './run-job.js';
 import { lastSlot } from './last-slot.js';
+import { SchedulerMetrics } from './metrics.js';
 
 export interface DaemonOptions {
   jobsDir: string;
@@ -29,6 +30,9 @@ export interface DaemonOptions {
   env: NodeJS.ProcessEnv;
   /** Resolves when the daemon should stop (a signal). */
   stopped: Promise<string>;
+  /** Serve Prometheus metrics and /healthz on this port (0: any free port), on `metricsHost`. */
+  metricsPort?: number | undefined;
+  metricsHost?: string | undefined;
 }
 
 interface ScheduledJob {
@@ -70,6 +74,10 @@ export async function runDaemon(options: DaemonOptions): Promise<number> {
   const { log, stateDir } = options;
   const { scheduled, manual } = loadScheduledJobs(options.jobsDir, options.env);
   for (const name of manual) log.info({ job: name }, 'manual-only job (no schedule): run it with meeting-tokens run');
+  const metrics = new SchedulerMetrics();
+  const server =
+    options.metricsPort !== undefined ? await metrics.serve(options.metricsPort, options.metricsHost ?? '127.0.0.1') : undefined;
+  if (server) log.info({ address: server.address() }, 'metrics on /metrics, liveness on /healthz');
   const controller = new AbortController();
   const running = new Set<Promise<void>>();
   let stopping = false;
@@ -89,6 +97,7 @@ export async function runDaemon(options: DaemonOptions): Promise<number> {
     })
       .then((result) => {
         const m = result.manifest;
+        metrics.recordRun(job.name, m.status, (Date.now() - started) / 1000, { tokens: m.tokens_written, rejects: m.rows_rejected });
         log.info(
           {
             job: job.name,
@@ -104,6 +113,11 @@ export async function runDaemon(options: DaemonOptions): Promise<number> {
       .catch((error: unknown) => {
         const code = error instanceof MeetingTokensError ? error.code : 'INTERNAL';
         const message = error instanceof MeetingTokensError ? error.message : `internal error (${(error as Error).name})`;
+        metrics.recordRun(
+          job.name,
+          code === 'JOB_RUNNING' ? 'skipped' : code === 'ABORTED' ? 'aborted' : 'failed',
+          (Date.now() - started) / 1000,
+        );
         if (code === 'JOB_RUNNING') log.warn({ job: job.name, slot: slot.toISOString() }, `run skipped: ${message}`);
         else log.error({ job: job.name, slot: slot.toISOString(), code, ms: Date.now() - started }, message);
       });
@@ -155,6 +169,10 @@ export async function runDaemon(options: DaemonOptions): Promise<number> {
     }
   }
   await Promise.all(tasks.map((t) => t.destroy()));
+  if (server) {
+    server.closeAllConnections();
+    await new Promise((resolve) => server.close(resolve));
+  }
   log.info('scheduler stopped');
   return 0;
 }

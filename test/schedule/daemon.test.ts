@@ -72,6 +72,29 @@ describe('meeting-tokens schedule', () => {
     expect(daemon.stderr()).toContain('"msg":"scheduler stopped"');
   });
 
+  it('serves Prometheus metrics and /healthz on 127.0.0.1', async () => {
+    const dir = project({ fast: 'schedule: "* * * * * *"\n' });
+    const daemon = startDaemon(dir, ['--metrics-port', '0']);
+    await until(() => history(dir, 'fast').length >= 1 && daemon.stderr().includes('metrics on /metrics'));
+    const line = daemon
+      .stderr()
+      .split('\n')
+      .find((l) => l.includes('metrics on /metrics'))!;
+    const { address } = JSON.parse(line) as { address: { address: string; port: number } };
+    expect(address.address).toBe('127.0.0.1');
+    const base = `http://127.0.0.1:${address.port}`;
+    expect(await (await fetch(`${base}/healthz`)).text()).toBe('ok\n');
+    await until(() => history(dir, 'fast').length >= 2);
+    const metrics = await (await fetch(`${base}/metrics`)).text();
+    daemon.child.kill('SIGTERM');
+    expect(await daemon.exit).toBe(0);
+    expect(metrics).toMatch(/^meeting_tokens_runs_total\{job="fast",status="done"\} [1-9]\d*$/m);
+    expect(metrics).toMatch(/^meeting_tokens_tokens_written_total\{job="fast"\} [1-9]\d*$/m);
+    expect(metrics).toMatch(/^meeting_tokens_rows_rejected_total\{job="fast"\} 0$/m);
+    expect(metrics).toMatch(/^meeting_tokens_last_success_timestamp_seconds\{job="fast"\} \d+/m);
+    expect(metrics).toMatch(/^meeting_tokens_run_duration_seconds_count\{job="fast"\} [1-9]/m);
+  });
+
   it('refuses to start when any job file is invalid, one line per problem', async () => {
     const dir = project({
       good: 'schedule: "0 9 * * *"\n',
