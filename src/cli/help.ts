@@ -98,6 +98,9 @@ at start (catch_up: true, the default).
 SIGTERM or SIGINT: no new runs; runs in progress get --grace seconds (default 25) to finish,
 then are aborted (nothing published, history says aborted); exit 0. Restart to reload job files.
 
+Replicas: with REDIS_URL set (redis://host:port), several workers share the schedule and each
+slot of each job runs on exactly one of them; without it, the host lock applies.
+
 --metrics-port serves Prometheus metrics on /metrics and a liveness answer on /healthz, on
 127.0.0.1 unless --metrics-host says otherwise (0.0.0.0 in a container).
 `;

@@ -45,5 +45,6 @@ export async function scheduleCommand(argv: string[]): Promise<number> {
     stopped,
     metricsPort,
     metricsHost: values['metrics-host'],
+    redisUrl: process.env['REDIS_URL'] || undefined,
   });
 }

@@ -21,6 +21,7 @@ import { lastRun } from '../state/history.js';
 import { runJob } from './run-job.js';
 import { lastSlot } from './last-slot.js';
 import { SchedulerMetrics } from './metrics.js';
+import { RedisCoordinator } from './redis-coordinator.js';
 
 export interface DaemonOptions {
   jobsDir: string;
@@ -33,6 +34,8 @@ export interface DaemonOptions {
   /** Serve Prometheus metrics and /healthz on this port (0: any free port), on `metricsHost`. */
   metricsPort?: number | undefined;
   metricsHost?: string | undefined;
+  /** With several replicas: Redis decides which one runs each slot (REDIS_URL). */
+  redisUrl?: string | undefined;
 }
 
 interface ScheduledJob {
@@ -74,6 +77,8 @@ export async function runDaemon(options: DaemonOptions): Promise<number> {
   const { log, stateDir } = options;
   const { scheduled, manual } = loadScheduledJobs(options.jobsDir, options.env);
   for (const name of manual) log.info({ job: name }, 'manual-only job (no schedule): run it with meeting-tokens run');
+  const coordinator = options.redisUrl ? await RedisCoordinator.connect(options.redisUrl) : undefined;
+  if (coordinator) log.info('replicas coordinated through Redis: each slot runs on one replica');
   const metrics = new SchedulerMetrics();
   const server =
     options.metricsPort !== undefined ? await metrics.serve(options.metricsPort, options.metricsHost ?? '127.0.0.1') : undefined;
@@ -131,7 +136,14 @@ export async function runDaemon(options: DaemonOptions): Promise<number> {
       timezone: job.timezone,
       noOverlap: true,
       name: job.name,
+      ...(coordinator ? { distributed: true, runCoordinator: coordinator } : {}),
     });
+    task.on('execution:skipped', (ctx) =>
+      log.info(
+        { job: job.name, slot: ctx.date.toISOString(), reason: ctx.reason },
+        ctx.reason === 'not-elected' ? 'slot taken by another replica' : 'slot skipped: Redis did not answer',
+      ),
+    );
     task.on('execution:overlap', (ctx) =>
       log.warn({ job: job.name, slot: ctx.date.toISOString() }, 'slot skipped: the previous run is still going'),
     );
@@ -142,7 +154,12 @@ export async function runDaemon(options: DaemonOptions): Promise<number> {
       if (last) {
         const lastTime = Date.parse(last.slot ?? last.start);
         const slot = lastSlot(task, job.schedule.trim().split(/\s+/).length === 6, new Date(), lastTime);
-        if (slot && slot.getTime() > lastTime) {
+        // With replicas, the catch-up of a slot is elected like the slot itself (same key).
+        const elected =
+          slot &&
+          slot.getTime() > lastTime &&
+          (!coordinator || (await coordinator.shouldRun(`${job.name}:${slot.toISOString()}`).catch(() => false)));
+        if (slot && elected) {
           log.info(
             { job: job.name, slot: slot.toISOString(), lastRun: last.slot ?? last.start },
             'catching up a slot missed while the daemon was down',
@@ -169,6 +186,7 @@ export async function runDaemon(options: DaemonOptions): Promise<number> {
     }
   }
   await Promise.all(tasks.map((t) => t.destroy()));
+  await coordinator?.close();
   if (server) {
     server.closeAllConnections();
     await new Promise((resolve) => server.close(resolve));
