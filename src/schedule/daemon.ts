@@ -22,6 +22,7 @@ import { runJob } from './run-job.js';
 import { lastSlot } from './last-slot.js';
 import { SchedulerMetrics } from './metrics.js';
 import { RedisCoordinator } from './redis-coordinator.js';
+import { WallClockSlots, wallClockSlot } from './wall-clock.js';
 
 export interface DaemonOptions {
   jobsDir: string;
@@ -87,8 +88,21 @@ export async function runDaemon(options: DaemonOptions): Promise<number> {
   const running = new Set<Promise<void>>();
   let stopping = false;
 
-  const trigger = (job: ScheduledJob, slot: Date, reason: 'scheduled' | 'catch-up'): Promise<void> => {
-    if (stopping) return Promise.resolve();
+  const wallClock = new WallClockSlots();
+  const trigger = async (job: ScheduledJob, slot: Date, reason: 'scheduled' | 'catch-up'): Promise<void> => {
+    if (stopping) return;
+    const local = wallClockSlot(slot, job.timezone);
+    // Replicas elect the wall-clock slot too, so the two instants of a fall-back repeat cannot go
+    // to two different replicas.
+    const firstHere = wallClock.first(job.name, slot, job.timezone);
+    const elected = firstHere && (!coordinator || (await coordinator.shouldRun(`${job.name}:wall:${local}`).catch(() => false)));
+    if (!elected) {
+      log.info(
+        { job: job.name, slot: slot.toISOString(), wallClock: local },
+        'slot skipped: this wall-clock time already ran (daylight saving)',
+      );
+      return;
+    }
     const started = Date.now();
     log.info({ job: job.name, slot: slot.toISOString(), reason }, 'run starting');
     const run = runJob({
