@@ -81,7 +81,7 @@ Does not check the signature (use verify for that).
 export const STATUS_HELP = `Usage: meeting-tokens status [--jobs <dir>] [--state <dir>]
 
 Lists every job file in the jobs directory (default ./jobs): its schedule and time zone (or
-manual), its next run, and its last run from the history in the state directory (default
+manual), its next run (UTC and the job's local time), and its last run from the history in the state directory (default
 ./state): time, status, tokens, rejects, output.
 A job file that does not validate is listed with its first problem.
 `;

@@ -1,6 +1,7 @@
 /** `meeting-tokens status`: every job in the jobs directory, with its last run. */
 import { parseArgs } from 'node:util';
 import { createTask } from 'node-cron';
+import { wallClockSlot } from '../schedule/wall-clock.js';
 import { findJobFile, listJobNames, loadJob } from '../config/load-job.js';
 import { MeetingTokensError } from '../errors.js';
 import { lastRun } from '../state/history.js';
@@ -35,7 +36,8 @@ export async function statusCommand(argv: string[]): Promise<number> {
       schedule = job.schedule === undefined ? 'manual' : `${job.schedule} (${job.timezone})`;
       if (job.schedule !== undefined) {
         const task = createTask(job.schedule, () => undefined, { timezone: job.timezone });
-        next = task.getNextRuns(1)[0]?.toISOString().slice(0, 19).concat('Z') ?? '-'; // getNextRun() is null on a stopped task
+        const at = task.getNextRuns(1)[0]; // getNextRun() is null on a stopped task
+        if (at) next = `${at.toISOString().slice(0, 19)}Z (${wallClockSlot(at, job.timezone).slice(0, 16)} local)`;
         await task.destroy();
       }
     } catch (error) {

@@ -73,7 +73,9 @@ describe('job lock and history from the CLI', () => {
     const lines = status.stdout.trim().split('\n');
     expect(lines[0]).toMatch(/^JOB\s+SCHEDULE\s+NEXT RUN \(UTC\)\s+LAST RUN \(UTC\)\s+STATUS\s+TOKENS\s+REJECTS\s+OUTPUT$/);
     expect(lines[1]).toMatch(/^broken\s+-\s+-\s+never\s+invalid job file: .*broken\.yaml: ttl: must be a duration/);
-    expect(lines[2]).toMatch(/^daily\s+0 9 \* \* \* \(Europe\/Berlin\)\s+\d{4}-\d\d-\d\dT0[78]:00:00Z\s+never\s+-/);
+    expect(lines[2]).toMatch(
+      /^daily\s+0 9 \* \* \* \(Europe\/Berlin\)\s+\d{4}-\d\d-\d\dT0[78]:00:00Z \(\d{4}-\d\d-\d\d 09:00 local\)\s+never\s+-/,
+    );
     expect(lines[3]).toMatch(/^weekly\s+manual\s+-\s+\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ\s+failed\s+-\s+-\s+.*already exists/);
   });
 });
