@@ -24,7 +24,8 @@ export type ErrorCode =
   | 'DAILY_AUTH'
   | 'DAILY_UNREACHABLE'
   | 'DAILY_BAD_ANSWER'
-  | 'JOB_RUNNING';
+  | 'JOB_RUNNING'
+  | 'ROSTER_CHANGED';
 
 export interface ErrorContext {
   job?: string;

@@ -4,7 +4,8 @@
  * and the logger meet the pure core.
  */
 import { randomUUID } from 'node:crypto';
-import { unlink } from 'node:fs/promises';
+import { stat, unlink } from 'node:fs/promises';
+import type { Stats } from 'node:fs';
 import { statSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
@@ -65,6 +66,9 @@ export async function runBatch(options: RunOptions): Promise<RunResult> {
     }
   }
 
+  // The roster as it was when the run began: a roster still being written, truncated, replaced
+  // or deleted during the run fails it (below) rather than publish a batch missing rows.
+  const rosterBefore = await stat(config.rosterPath).catch(() => undefined);
   const roster = readChunks(config.rosterPath);
   const first = await roster.chunks.next();
   const headerRecord = first.done ? undefined : parseRecords(first.value.bytes.toString('utf8'), first.value.firstLine)[0];
@@ -147,6 +151,7 @@ export async function runBatch(options: RunOptions): Promise<RunResult> {
     }
     if (signal?.aborted) throw abortError(signal);
     const rosterSummary = roster.summary();
+    await checkRosterUnchanged(config.rosterPath, rosterBefore, rosterSummary.bytes);
 
     const invariantOk = counts.read === counts.written + counts.rejected;
     if (!invariantOk) {
@@ -231,6 +236,26 @@ export async function runBatch(options: RunOptions): Promise<RunResult> {
     throw error;
   } finally {
     await pool?.close();
+  }
+}
+
+async function checkRosterUnchanged(path: string, before: Stats | undefined, bytesRead: number): Promise<void> {
+  const after = await stat(path).catch(() => undefined);
+  const why = !after
+    ? 'was deleted'
+    : before && (after.ino !== before.ino || after.dev !== before.dev)
+      ? 'was replaced'
+      : before && (after.size !== before.size || after.mtimeMs !== before.mtimeMs || bytesRead !== before.size)
+        ? `changed (${before.size} bytes at the start, ${bytesRead} read, ${after.size} now): is it still being written?`
+        : undefined;
+  if (why) {
+    throw new MeetingTokensError(
+      'ROSTER_CHANGED',
+      `roster ${path} ${why} while it was read; nothing was published, run again once it is complete`,
+      {
+        file: path,
+      },
+    );
   }
 }
 
