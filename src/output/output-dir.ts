@@ -1,7 +1,7 @@
 /** The output directory: created private when missing, checked before any row is signed. */
 import { mkdir, stat, access, readdir, unlink, open, constants } from 'node:fs/promises';
 import { hostname } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { MeetingTokensError } from '../errors.js';
 import { TEMP_PREFIX, TEMP_SUFFIX } from './staged-file.js';
 
@@ -10,7 +10,10 @@ const STALE_AFTER_MS = 24 * 3600 * 1000;
 
 export async function prepareOutputDir(dir: string): Promise<void> {
   try {
-    await mkdir(dir, { recursive: true, mode: 0o700 });
+    // Only the last level is created: a mistyped path should not grow a directory tree.
+    await mkdir(dir, { mode: 0o700 }).catch((error: NodeJS.ErrnoException) => {
+      if (error.code !== 'EEXIST') throw error;
+    });
     const info = await stat(dir);
     if (!info.isDirectory()) throw Object.assign(new Error('not a directory'), { code: 'ENOTDIR' });
     await access(dir, constants.W_OK | constants.X_OK);
@@ -21,7 +24,9 @@ export async function prepareOutputDir(dir: string): Promise<void> {
         ? 'not writable'
         : code === 'ENOTDIR' || code === 'EEXIST'
           ? 'not a directory'
-          : code;
+          : code === 'ENOENT'
+            ? `its parent ${dirname(dir)} does not exist`
+            : code;
     throw new MeetingTokensError('OUTPUT_DIR', `output directory ${dir}: ${why}`, { file: dir });
   }
 }

@@ -60,3 +60,36 @@ describe('disk full', () => {
     },
   );
 });
+
+describe('output directory not writable', () => {
+  it('read-only file system: exit 1, one line, before any row is signed', async (ctx) => {
+    if (!mounted) ctx.skip(why);
+    const readOnly = join(tempDir('mt-ro-'), 'ro');
+    mkdirSync(readOnly);
+    execFileSync('mount', ['-t', 'tmpfs', '-o', 'ro,size=64k', 'tmpfs', readOnly]);
+    try {
+      const dir = tempDir();
+      const roster = join(dir, 'roster.csv');
+      const out = createWriteStream(roster);
+      out.end('room,name\ndemo,Ada\n');
+      await once(out, 'finish');
+      const result = await runCli([
+        'run',
+        '--roster',
+        roster,
+        '--out',
+        readOnly,
+        '--domain-id',
+        DOMAIN_ID,
+        '--now',
+        NOW,
+        '--log-level',
+        'info',
+      ]);
+      expect(result.code).toBe(1);
+      expect(result.stderr).toBe(`meeting-tokens: output directory ${readOnly}: not writable\n`); // no "run started": nothing was signed
+    } finally {
+      execFileSync('umount', [readOnly]);
+    }
+  });
+});

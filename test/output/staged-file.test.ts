@@ -46,10 +46,14 @@ describe('staged file', () => {
 });
 
 describe('output directory', () => {
-  it('is created 0700 when missing and refused when it is a file or not writable', async () => {
+  it('is created 0700 when missing (its parent must exist) and refused when it is a file', async () => {
     const base = tempDir();
-    await prepareOutputDir(join(base, 'a', 'b'));
-    expect(statSync(join(base, 'a', 'b')).mode & 0o777).toBe(0o700);
+    await prepareOutputDir(join(base, 'a'));
+    expect(statSync(join(base, 'a')).mode & 0o777).toBe(0o700);
+    await expect(prepareOutputDir(join(base, 'typo', 'out'))).rejects.toMatchObject({
+      code: 'OUTPUT_DIR',
+      message: `output directory ${join(base, 'typo', 'out')}: its parent ${join(base, 'typo')} does not exist`,
+    });
     writeFileSync(join(base, 'file'), '');
     await expect(prepareOutputDir(join(base, 'file'))).rejects.toMatchObject({
       code: 'OUTPUT_DIR',
