@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { readFileSync, readdirSync } from 'node:fs';
+import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ROOT, runCli, tempDir, readCsv, hmacValid, payloadOf, DOMAIN_ID, NOW, KEY } from '../helpers.js';
 
@@ -156,4 +156,30 @@ describe('bad rosters (fixtures/bad)', () => {
     ]);
     expect(r.tokens().map((t) => t['user_name'])).toEqual(['Ada', 'Dee']);
   });
+});
+
+describe('a single 50 MB field', () => {
+  it('fails with its line once the record passes 1 MiB (memory stays bounded by that limit)', async () => {
+    const dir = tempDir();
+    const path = join(dir, 'huge.csv');
+    writeFileSync(path, `room,name\ndemo,Ada\ndemo,"${'x'.repeat(50 * 1024 * 1024)}"\n`);
+    const result = await runCli([
+      'run',
+      '--roster',
+      path,
+      '--out',
+      join(dir, 'out'),
+      '--domain-id',
+      DOMAIN_ID,
+      '--log-level',
+      'silent',
+      '--workers',
+      '0',
+    ]);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toBe(
+      'meeting-tokens: roster line 3: a record longer than 1 MiB (is a quote left open?); fix the file and run again\n',
+    );
+    expect(readdirSync(join(dir, 'out'))).toEqual([]);
+  }, 60_000);
 });
