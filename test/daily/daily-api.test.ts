@@ -158,9 +158,11 @@ describe('verify --online', () => {
     const paths = daily.requests.map((r) => r.path);
     expect(paths.filter((p) => p.endsWith('?ignoreNbf=true')).length).toBeGreaterThan(0);
     expect(paths.filter((p) => p.endsWith('?ignoreNbf=true')).length).toBeLessThan(12);
-    // 20 requests/s at most: n requests span at least (n - 1) x 50 ms (less a little arrival jitter).
-    const times = daily.requests.map((r) => r.at);
-    expect(times[times.length - 1]! - times[0]!).toBeGreaterThanOrEqual((times.length - 1) * 50 - 30);
+    // 20 requests/s at most: sends are 50 ms apart. Arrival times add each request's latency, and
+    // the first one's includes the TCP connect, so it is left out and a generous slack allowed;
+    // without the limiter, these requests arrive within a few milliseconds of each other.
+    const times = daily.requests.map((r) => r.at).slice(1);
+    expect(times[times.length - 1]! - times[0]!).toBeGreaterThanOrEqual((times.length - 1) * 50 - 100);
   });
 
   it("reports tokens Daily refuses (another domain's) and exits 1", async () => {
