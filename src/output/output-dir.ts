@@ -3,6 +3,7 @@ import { mkdir, stat, access, readdir, unlink, open, constants } from 'node:fs/p
 import { hostname } from 'node:os';
 import { dirname, join } from 'node:path';
 import { MeetingTokensError } from '../errors.js';
+import { pidAlive } from '../state/pid.js';
 import { TEMP_PREFIX, TEMP_SUFFIX } from './staged-file.js';
 
 /** Temp files of a run on another host are removed only after this long without a write. */
@@ -38,15 +39,6 @@ export async function fsyncDir(dir: string): Promise<void> {
     await handle.sync();
   } finally {
     await handle.close();
-  }
-}
-
-function pidAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
   }
 }
 

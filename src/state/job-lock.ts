@@ -8,6 +8,7 @@ import { open, readFile, unlink, utimes, stat, mkdir } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { MeetingTokensError } from '../errors.js';
+import { pidAlive } from './pid.js';
 
 export const LEASE_MS = 60_000;
 
@@ -15,15 +16,6 @@ export interface LockHolder {
   pid: number;
   host: string;
   since: string;
-}
-
-function pidAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
 }
 
 export class JobLock {
