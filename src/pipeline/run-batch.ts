@@ -6,7 +6,6 @@
 import { randomUUID } from 'node:crypto';
 import { stat, unlink } from 'node:fs/promises';
 import type { Stats } from 'node:fs';
-import { statSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import type { Logger } from 'pino';
@@ -98,7 +97,7 @@ export async function runBatch(options: RunOptions): Promise<RunResult> {
     escapeFormulas: config.escapeFormulas,
     apiKey: apiKey.key,
   };
-  const workers = options.workers ?? (rosterSize(config.rosterPath) >= PARALLEL_FROM_BYTES ? Math.min(availableParallelism(), 8) : 0);
+  const workers = options.workers ?? ((rosterBefore?.size ?? 0) >= PARALLEL_FROM_BYTES ? Math.min(availableParallelism(), 8) : 0);
 
   log.info(
     { job: config.job, roster: config.rosterPath, out: config.outDir, keyFingerprint: keyFingerprint(apiKey.key), iat, workers },
@@ -256,14 +255,6 @@ async function checkRosterUnchanged(path: string, before: Stats | undefined, byt
         file: path,
       },
     );
-  }
-}
-
-function rosterSize(path: string): number {
-  try {
-    return statSync(path).size;
-  } catch {
-    return 0; // the reader reports a missing roster with a clear message
   }
 }
 
