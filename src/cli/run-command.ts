@@ -81,7 +81,8 @@ export async function runCommand(argv: string[]): Promise<number> {
     });
     progress.stop();
     const m = result.manifest;
-    const what = m.status === 'done' ? `${m.tokens_written} tokens, ${m.rows_rejected} rejected` : m.error?.message;
+    const repeats = m.duplicates.rows > 0 ? `, ${m.duplicates.rows} repeat an earlier (room, user_id)` : '';
+    const what = m.status === 'done' ? `${m.tokens_written} tokens, ${m.rows_rejected} rejected${repeats}` : m.error?.message;
     process.stdout.write(`${m.status}: ${what} -> ${result.manifestPath}\n`);
     return result.exitCode;
   } finally {

@@ -3,6 +3,7 @@
  * batch. It names the key only by fingerprint.
  */
 import type { PublishedFile } from './staged-file.js';
+import type { DuplicateSummary } from '../duplicates/duplicate-counter.js';
 
 export type RunStatus = 'done' | 'failed';
 
@@ -18,6 +19,8 @@ export interface Manifest {
   rows_read: number;
   tokens_written: number;
   rows_rejected: number;
+  /** Token rows whose (room, user_id) an earlier row already had; rows without user_id are not compared. */
+  duplicates: DuplicateSummary;
   /** rows_read = tokens_written + rows_rejected, checked at the end of the run. */
   invariant_ok: boolean;
   files: { tokens: PublishedFile | null; rejects: PublishedFile | null };

@@ -52,16 +52,7 @@ export class StagedFile {
 
   async write(data: string | Uint8Array): Promise<void> {
     const buffer = typeof data === 'string' ? Buffer.from(data, 'utf8') : data;
-    let offset = 0;
-    try {
-      while (offset < buffer.length) {
-        const { bytesWritten } = await this.handle.write(buffer, offset, buffer.length - offset);
-        if (bytesWritten <= 0) throw Object.assign(new Error('short write'), { code: 'ENOSPC' });
-        offset += bytesWritten;
-      }
-    } catch (error) {
-      throw writeError(error, this.dir);
-    }
+    await writeFully(this.handle, buffer, null, this.dir);
     this.hash.update(buffer);
     this.bytes += buffer.length;
   }
@@ -106,7 +97,25 @@ async function publishNoClobber(tempPath: string, finalPath: string): Promise<vo
   }
 }
 
-function writeError(error: unknown, dir: string, finalName?: string): MeetingTokensError {
+/**
+ * Writes all of `buffer` at `position` (null: the current position), retrying short writes; a
+ * write that makes no progress is a full disk. Errors become one line naming `dir`.
+ */
+export async function writeFully(handle: FileHandle, buffer: Uint8Array, position: number | null, dir: string): Promise<void> {
+  let offset = 0;
+  try {
+    while (offset < buffer.length) {
+      const at = position === null ? null : position + offset;
+      const { bytesWritten } = await handle.write(buffer, offset, buffer.length - offset, at);
+      if (bytesWritten <= 0) throw Object.assign(new Error('short write'), { code: 'ENOSPC' });
+      offset += bytesWritten;
+    }
+  } catch (error) {
+    throw writeError(error, dir);
+  }
+}
+
+export function writeError(error: unknown, dir: string, finalName?: string): MeetingTokensError {
   if (error instanceof MeetingTokensError) return error;
   const code = (error as NodeJS.ErrnoException).code ?? 'error';
   if (code === 'EEXIST' && finalName) {

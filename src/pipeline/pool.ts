@@ -15,6 +15,8 @@ export interface ChunkRequest {
 export interface ChunkOutput {
   tokens: Uint8Array | string;
   rejects: Uint8Array | string;
+  /** Duplicate-check records (see `BatchResult.keys`). */
+  keys: Uint32Array;
   read: number;
   written: number;
   rejected: number;

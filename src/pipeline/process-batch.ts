@@ -12,9 +12,13 @@ import { isoSeconds } from '../output/columns.js';
 import { csvCell, csvRow, escapeFormula } from '../output/csv-writer.js';
 import { ByteWriter } from '../output/byte-writer.js';
 import { MeetingTokensError } from '../errors.js';
+import { pairHash } from '../duplicates/pair-hash.js';
+import { WORDS } from '../duplicates/sort-records.js';
 
 /** Daily advises keeping tokens under about 2048 characters (URLs and mail clients cut longer). */
 export const MAX_TOKEN_LENGTH = 2048;
+
+const TWO_TO_32 = 2 ** 32;
 
 /** What a chunk needs to become output; structured-clonable for worker threads. */
 export interface BatchSpec {
@@ -39,6 +43,11 @@ export interface BatchResult {
   tokens: Uint8Array;
   /** CSV lines of the rejects file. */
   rejects: string;
+  /**
+   * For the duplicate check, one record per token row that has a user_id: `WORDS` words each,
+   * [(room, user_id) hash high, hash low, line low, line high].
+   */
+  keys: Uint32Array;
   read: number;
   written: number;
   rejected: number;
@@ -80,6 +89,8 @@ export function processBatch(records: readonly ParsedRecord[], ctx: BatchContext
   const width = plan.headers.length;
   const tokens = new ByteWriter(records.length * 800 + 1024);
   let rejectsCsv = '';
+  const keys = new Uint32Array(records.length * WORDS);
+  let keyed = 0;
   let written = 0;
   let rejected = 0;
   let expMin = Infinity;
@@ -147,8 +158,25 @@ export function processBatch(records: readonly ParsedRecord[], ctx: BatchContext
     }
     tokens.write(`,${nbf === undefined ? '' : isoSeconds(nbf)},${lastExpIso},${exp}\n`);
     written++;
+    const userId = claims['ud'] as string | undefined;
+    if (userId !== undefined && userId !== '') {
+      const at = keyed * WORDS;
+      pairHash(room, userId, keys, at);
+      keys[at + 2] = record.line % TWO_TO_32;
+      keys[at + 3] = Math.floor(record.line / TWO_TO_32);
+      keyed++;
+    }
   }
-  return { tokens: tokens.bytes(), rejects: rejectsCsv, read: records.length, written, rejected, expMin, expMax };
+  return {
+    tokens: tokens.bytes(),
+    rejects: rejectsCsv,
+    keys: keys.subarray(0, keyed * WORDS),
+    read: records.length,
+    written,
+    rejected,
+    expMin,
+    expMax,
+  };
 }
 
 function hasReplacementChar(fields: readonly string[]): boolean {

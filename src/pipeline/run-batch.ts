@@ -24,6 +24,7 @@ import { prepareOutputDir, removeStaleTemps, fsyncDir } from '../output/output-d
 import { tokensHeader, rejectsHeader, isoSeconds } from '../output/columns.js';
 import { outputNames, type Manifest } from '../output/manifest.js';
 import { TOOL } from '../version.js';
+import { DuplicateCounter, type DuplicateSummary } from '../duplicates/duplicate-counter.js';
 
 export interface RunOptions {
   config: RunConfig;
@@ -111,6 +112,7 @@ export async function runBatch(options: RunOptions): Promise<RunResult> {
   const published: string[] = [];
   const counts = { read: 0, written: 0, rejected: 0, expMin: Infinity, expMax: -Infinity };
   const pool = workers > 0 ? new WorkerPool(spec, workers) : undefined;
+  const duplicateCounter = new DuplicateCounter(config.outDir);
 
   try {
     await tokens.write(csvRow(tokensHeader(plan, spec.joinBase !== undefined), config.escapeFormulas));
@@ -119,6 +121,7 @@ export async function runBatch(options: RunOptions): Promise<RunResult> {
     const collect = async (output: ChunkOutput): Promise<void> => {
       if (output.tokens.length > 0) await tokens.write(output.tokens);
       if (output.rejects.length > 0) await rejects.write(output.rejects);
+      await duplicateCounter.add(output.keys);
       counts.read += output.read;
       counts.written += output.written;
       counts.rejected += output.rejected;
@@ -151,6 +154,7 @@ export async function runBatch(options: RunOptions): Promise<RunResult> {
     if (signal?.aborted) throw abortError(signal);
     const rosterSummary = roster.summary();
     await checkRosterUnchanged(config.rosterPath, rosterBefore, rosterSummary.bytes);
+    const duplicates = await duplicateCounter.finish(signal);
 
     const invariantOk = counts.read === counts.written + counts.rejected;
     if (!invariantOk) {
@@ -187,6 +191,7 @@ export async function runBatch(options: RunOptions): Promise<RunResult> {
       rows_read: counts.read,
       tokens_written: counts.written,
       rows_rejected: counts.rejected,
+      duplicates,
       invariant_ok: invariantOk,
       files: { tokens: tokensFile, rejects: rejectsFile },
       exp_min: counts.written > 0 ? isoSeconds(counts.expMin) : null,
@@ -219,6 +224,7 @@ export async function runBatch(options: RunOptions): Promise<RunResult> {
       rowsPerSecond: seconds > 0 ? Math.round(counts.read / seconds) : null,
       manifest: names.manifest,
     };
+    if (duplicates.rows > 0) log.warn({ job: config.job, ...duplicates }, duplicatesMessage(duplicates));
     if (tooMany) log.error(summary, tooManyMessage);
     else log.info(summary, 'run finished');
     return {
@@ -234,6 +240,7 @@ export async function runBatch(options: RunOptions): Promise<RunResult> {
     await roster.chunks.return(undefined);
     throw error;
   } finally {
+    await duplicateCounter.discard();
     await pool?.close();
   }
 }
@@ -256,6 +263,13 @@ async function checkRosterUnchanged(path: string, before: Stats | undefined, byt
       },
     );
   }
+}
+
+/** One line for operators: how many rows repeat a pair, and where the first ones are. */
+export function duplicatesMessage(d: DuplicateSummary): string {
+  const where = d.first.map((f) => `line ${f.line} repeats line ${f.same_as_line}`).join(', ');
+  const more = d.rows > d.first.length ? ', ...' : '';
+  return `${d.rows} ${d.rows === 1 ? 'row repeats' : 'rows repeat'} the (room, user_id) of an earlier row (${d.pairs} ${d.pairs === 1 ? 'pair' : 'pairs'}; each still got its token): ${where}${more}`;
 }
 
 function abortError(signal: AbortSignal): MeetingTokensError {

@@ -116,7 +116,11 @@ export async function runDaemon(options: DaemonOptions): Promise<number> {
     })
       .then((result) => {
         const m = result.manifest;
-        metrics.recordRun(job.name, m.status, (Date.now() - started) / 1000, { tokens: m.tokens_written, rejects: m.rows_rejected });
+        metrics.recordRun(job.name, m.status, (Date.now() - started) / 1000, {
+          tokens: m.tokens_written,
+          rejects: m.rows_rejected,
+          duplicates: m.duplicates.rows,
+        });
         log.info(
           {
             job: job.name,
@@ -124,6 +128,7 @@ export async function runDaemon(options: DaemonOptions): Promise<number> {
             status: m.status,
             tokens: m.tokens_written,
             rejects: m.rows_rejected,
+            duplicates: m.duplicates.rows,
             ms: Date.now() - started,
           },
           'run finished',

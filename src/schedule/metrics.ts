@@ -1,6 +1,6 @@
 /**
  * Prometheus metrics for the scheduler (prom-client), served on 127.0.0.1 by default:
- * runs by job and status, tokens written, rows rejected, last success time and run duration
+ * runs by job and status, tokens written, rows rejected, duplicate rows, last success time and run duration
  * per job; and `/healthz` for liveness probes.
  */
 import { createServer, type Server } from 'node:http';
@@ -27,6 +27,12 @@ export class SchedulerMetrics {
     labelNames: ['job'],
     registers: [this.registry],
   });
+  private readonly duplicates = new Counter({
+    name: 'meeting_tokens_duplicate_rows_total',
+    help: 'Token rows that repeat the (room, user_id) of an earlier row of their roster',
+    labelNames: ['job'],
+    registers: [this.registry],
+  });
   private readonly lastSuccess = new Gauge({
     name: 'meeting_tokens_last_success_timestamp_seconds',
     help: 'Unix time of the last successful run',
@@ -45,12 +51,13 @@ export class SchedulerMetrics {
     collectDefaultMetrics({ register: this.registry, prefix: 'meeting_tokens_' });
   }
 
-  recordRun(job: string, status: string, seconds: number, counts?: { tokens: number; rejects: number }): void {
+  recordRun(job: string, status: string, seconds: number, counts?: { tokens: number; rejects: number; duplicates: number }): void {
     this.runs.inc({ job, status });
     this.duration.observe({ job }, seconds);
     if (counts) {
       this.tokens.inc({ job }, counts.tokens);
       this.rejects.inc({ job }, counts.rejects);
+      this.duplicates.inc({ job }, counts.duplicates);
     }
     if (status === 'done') this.lastSuccess.set({ job }, Date.now() / 1000);
   }

@@ -55,6 +55,7 @@ export async function runJob(options: JobRunOptions): Promise<RunResult> {
       rows_read: m.rows_read,
       tokens_written: m.tokens_written,
       rows_rejected: m.rows_rejected,
+      duplicate_rows: m.duplicates.rows,
       outputs: [m.files.tokens?.name, m.files.rejects?.name, result.manifestPath.split('/').pop()].filter((n): n is string => !!n),
       ...(m.error ? { error: m.error } : {}),
     });

@@ -15,6 +15,8 @@ export interface HistoryEntry {
   rows_read?: number;
   tokens_written?: number;
   rows_rejected?: number;
+  /** Token rows that repeat an earlier row's (room, user_id). */
+  duplicate_rows?: number;
   outputs?: string[];
   error?: { code: string; message: string };
 }

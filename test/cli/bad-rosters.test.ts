@@ -8,7 +8,7 @@ import { ROOT, runCli, tempDir, readCsv, hmacValid, payloadOf, DOMAIN_ID, NOW, K
 const BAD = join(ROOT, 'fixtures', 'bad');
 const STAMP = '20261127T100000Z';
 
-async function run(fixture: string) {
+async function run(fixture: string, logLevel = 'silent') {
   const dir = tempDir();
   const out = join(dir, 'out');
   const result = await runCli([
@@ -22,7 +22,7 @@ async function run(fixture: string) {
     '--now',
     NOW,
     '--log-level',
-    'silent',
+    logLevel,
     '--max-reject-ratio',
     '1',
   ]);
@@ -146,6 +146,32 @@ describe('bad rosters (fixtures/bad)', () => {
     const rows = r.tokens();
     expect(rows.map((t) => payloadOf(t['token']!)['u'])).toEqual(['مريم العلي', 'Zoë 🎉👍🏽']);
     for (const row of rows) expect(hmacValid(row['token']!, KEY)).toBe(true);
+  });
+
+  it('the same (room, user_id) many times: every row gets its token, repeats are counted in the manifest and warned about', async () => {
+    const r = await run('duplicate-pairs.csv', 'info');
+    expect(r.code).toBe(0);
+    // Line 4 and 8 repeat line 2 (demo, u-1); line 10 repeats line 3 (demo, u-2). Not repeats: another
+    // room (5), no user_id (6, 7), a rejected row (9), a user_id that differs in case (11).
+    const duplicates = {
+      rows: 3,
+      pairs: 2,
+      first: [
+        { line: 4, same_as_line: 2 },
+        { line: 8, same_as_line: 2 },
+        { line: 10, same_as_line: 3 },
+      ],
+    };
+    expect(r.manifest()).toMatchObject({ status: 'done', rows_read: 10, tokens_written: 9, rows_rejected: 1, duplicates });
+    expect(reasons(r.rejects()).map(([line]) => line)).toEqual(['9']);
+    expect(r.tokens().map((t) => payloadOf(t['token']!)['ud'] ?? '')).toEqual(['u-1', 'u-2', 'u-1', 'u-1', '', '', 'u-1', 'u-2', 'U-1']);
+    expect(r.stdout).toMatch(/^done: 9 tokens, 1 rejected, 3 repeat an earlier \(room, user_id\) -> /);
+    const warning = r.stderr.split('\n').find((l) => l.includes('"level":40'));
+    expect(JSON.parse(warning!)).toMatchObject({
+      ...duplicates,
+      msg: '3 rows repeat the (room, user_id) of an earlier row (2 pairs; each still got its token): line 4 repeats line 2, line 8 repeats line 2, line 10 repeats line 3',
+    });
+    expect(warning).not.toContain('u-1'); // line numbers only: no roster value in the log
   });
 
   it('stray quotes: the row is rejected naming the field; no row lost or invented', async () => {
