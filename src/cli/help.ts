@@ -34,7 +34,8 @@ Options (they override the job file):
   --jobs <dir>              where job files live (default: ./jobs)
   --state <dir>             per-job locks and run history (default: ./state)
   --roster <file>           roster CSV (UTF-8; header row required)
-  --out <dir>               output directory (created 0700 when missing; its parent must exist)
+  --out <dir>               output directory (created 0700 when missing; its parent must exist;
+                            never the roster's own directory)
   --domain-id <uuid>        Daily domain id; without it (here or in the job) it is looked up
                             at Daily once at the start of the run
   --domain-name <name>      subdomain for join links https://<name>.daily.co/<room>?t=<token>

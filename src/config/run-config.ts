@@ -2,6 +2,7 @@
  * One batch's settings, merged from the job file (if any) and command-line flags (which win),
  * checked once before any row is read.
  */
+import { statSync } from 'node:fs';
 import { basename, dirname, extname, resolve } from 'node:path';
 import { MeetingTokensError } from '../errors.js';
 import { parseDuration } from './duration.js';
@@ -9,6 +10,7 @@ import { UUID, SUBDOMAIN, type JobFile } from './job-schema.js';
 import type { LoadedJob } from './load-job.js';
 import { checkDefaults, checkRoomName, formatDuration } from '../claims/map-row.js';
 import { parseTime } from '../claims/values.js';
+import { rosterInOutputDir } from '../output/output-dir.js';
 import { Rejection } from '../claims/rejection.js';
 
 export interface RunFlags {
@@ -110,11 +112,18 @@ export function buildRunConfig(loaded: LoadedJob | undefined, flags: RunFlags): 
   }
 
   const rosterPath = flags.roster !== undefined ? resolve(flags.roster) : resolve(base, roster);
+  const outDir = flags.out !== undefined ? resolve(flags.out) : resolve(base, out);
+  // A roster may still be missing at start (delivered before the slot); a directory is a mistake.
+  if (statSync(rosterPath, { throwIfNoEntry: false })?.isDirectory()) {
+    throw configError(where('roster', 'roster', flags.roster !== undefined), `${rosterPath} is a directory, not a CSV file`);
+  }
+  const outProblem = rosterInOutputDir(rosterPath, outDir);
+  if (outProblem) throw configError(where('out', 'out', flags.out !== undefined), outProblem);
   return {
     job: loaded?.name ?? basename(rosterPath, extname(rosterPath)),
     jobFile: loaded?.file,
     rosterPath,
-    outDir: flags.out !== undefined ? resolve(flags.out) : resolve(base, out),
+    outDir,
     domainId,
     domainName,
     ttlSeconds,

@@ -1,7 +1,7 @@
 /** The output directory: created private when missing, checked before any row is signed. */
-import { mkdir, stat, access, readdir, unlink, open, constants } from 'node:fs/promises';
+import { mkdir, stat, access, readdir, unlink, open, realpath, constants } from 'node:fs/promises';
 import { hostname } from 'node:os';
-import { dirname, join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { MeetingTokensError } from '../errors.js';
 import { pidAlive } from '../state/pid.js';
 import { TEMP_PREFIX, TEMP_SUFFIX } from './staged-file.js';
@@ -30,6 +30,28 @@ export async function prepareOutputDir(dir: string): Promise<void> {
             : code;
     throw new MeetingTokensError('OUTPUT_DIR', `output directory ${dir}: ${why}`, { file: dir });
   }
+}
+
+/**
+ * The output directory must not hold the roster: files published there and retention could
+ * replace or delete it, and whatever collects the output would pick it up. `outDir` and
+ * `rosterPath` are absolute; the check is on the names as given (so it runs at start-up, before
+ * anything exists). Returns the problem, or undefined.
+ */
+export function rosterInOutputDir(rosterPath: string, outDir: string): string | undefined {
+  if (rosterPath === outDir) return `${outDir} is the roster itself; choose a directory for the output`;
+  if (dirname(rosterPath) === outDir) {
+    return `${outDir} holds the roster ${basename(rosterPath)}: published files and retention could replace or delete it, and whatever collects the output would take it too; keep rosters in another directory`;
+  }
+  return undefined;
+}
+
+/** The same check after following symlinks, once the output directory exists. */
+export async function checkRosterOutsideOutputDir(rosterPath: string, outDir: string): Promise<void> {
+  const realOut = await realpath(outDir);
+  const realRoster = await realpath(rosterPath).catch(() => undefined);
+  const problem = realRoster === undefined ? undefined : rosterInOutputDir(realRoster, realOut);
+  if (problem) throw new MeetingTokensError('CONFIG_INVALID', `output directory ${outDir}: ${problem}`, { file: outDir });
 }
 
 /** Makes renames in `dir` durable (POSIX needs the directory itself fsynced). */

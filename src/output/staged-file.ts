@@ -14,6 +14,8 @@ import { MeetingTokensError } from '../errors.js';
 
 export const TEMP_PREFIX = '.meeting-tokens.';
 export const TEMP_SUFFIX = '.tmp';
+/** Temporary names tried before giving up when something already has the name. */
+const TEMP_ATTEMPTS = 3;
 
 export interface PublishedFile {
   name: string;
@@ -38,16 +40,20 @@ export class StagedFile {
     private readonly handle: FileHandle,
   ) {}
 
-  static async create(dir: string, finalName: string): Promise<StagedFile> {
-    const tempPath = join(dir, tempName());
-    let handle: FileHandle;
-    try {
-      // 'wx' = O_CREAT|O_EXCL: never follows or reuses a planted file or symlink.
-      handle = await open(tempPath, 'wx', 0o600);
-    } catch (error) {
-      throw writeError(error, dir);
+  /** `names` gives the temporary names to try (tests plant files at them). */
+  static async create(dir: string, finalName: string, names: () => string = tempName): Promise<StagedFile> {
+    for (let attempt = 1; ; attempt++) {
+      const tempPath = join(dir, names());
+      try {
+        // 'wx' = O_CREAT|O_EXCL: never follows or reuses a planted file or symlink, dangling or not.
+        return new StagedFile(dir, finalName, tempPath, await open(tempPath, 'wx', 0o600));
+      } catch (error) {
+        // 64 random bits make a clash by chance unlikely: something is there on purpose. Another
+        // random name is safe; a few clashes in a row mean the names are not random.
+        if ((error as NodeJS.ErrnoException).code === 'EEXIST' && attempt < TEMP_ATTEMPTS) continue;
+        throw writeError(error, dir);
+      }
     }
-    return new StagedFile(dir, finalName, tempPath, handle);
   }
 
   async write(data: string | Uint8Array): Promise<void> {
@@ -130,7 +136,9 @@ export function writeError(error: unknown, dir: string, finalName?: string): Mee
         ? 'the disk quota is used up'
         : code === 'EACCES'
           ? 'permission denied'
-          : code;
+          : code === 'EEXIST'
+            ? `${TEMP_ATTEMPTS} temporary names in a row were already taken (planted files?)`
+            : code;
   return new MeetingTokensError('WRITE_FAILED', `cannot write to ${dir}: ${why}; nothing was published`, { file: dir });
 }
 

@@ -20,7 +20,7 @@ import { createBatchContext, processChunk, type BatchSpec } from './process-batc
 import { WorkerPool, type ChunkOutput } from './pool.js';
 import { csvRow } from '../output/csv-writer.js';
 import { StagedFile, pathExists, type PublishedFile } from '../output/staged-file.js';
-import { prepareOutputDir, removeStaleTemps, fsyncDir } from '../output/output-dir.js';
+import { prepareOutputDir, removeStaleTemps, fsyncDir, checkRosterOutsideOutputDir } from '../output/output-dir.js';
 import { tokensHeader, rejectsHeader, isoSeconds } from '../output/columns.js';
 import { outputNames, type Manifest } from '../output/manifest.js';
 import { TOOL } from '../version.js';
@@ -56,6 +56,7 @@ export async function runBatch(options: RunOptions): Promise<RunResult> {
   const names = outputNames(config.job, now);
 
   await prepareOutputDir(config.outDir);
+  await checkRosterOutsideOutputDir(config.rosterPath, config.outDir);
   const removed = await removeStaleTemps(config.outDir);
   if (removed.length > 0) log.info({ job: config.job, removed: removed.length }, 'removed temporary files of interrupted runs');
   for (const name of Object.values(names)) {

@@ -1,5 +1,5 @@
 import { describe, expect, it, beforeAll } from 'vitest';
-import { readFileSync, readdirSync, statSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { readFileSync, readdirSync, statSync, existsSync, mkdirSync, writeFileSync, symlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { runCli, tempDir, writeFile, readCsv, KEY, DOMAIN_ID, NOW, NOW_S, hmacValid, payloadOf, CLI } from '../helpers.js';
 
@@ -231,6 +231,36 @@ describe('meeting-tokens run (built CLI, real files)', () => {
     expect(again.code).toBe(1);
     expect(again.stderr).toMatch(/roster-20261127T100000Z\.csv already exists; nothing was replaced/);
     expect(readFileSync(join(dir, 'out', `roster-${STAMP}.csv`))).toEqual(before);
+  });
+
+  it('exit 2 before reading a row when the output directory holds the roster, by name or through a symlink', async () => {
+    const dir = tempDir();
+    writeFile(dir, 'roster.csv', 'room\ndemo\n');
+    const args = (out: string) => ['run', '--roster', join(dir, 'roster.csv'), '--out', out, '--domain-id', DOMAIN_ID, '--now', NOW];
+    const same = await runCli(args(dir));
+    expect(same.code).toBe(2);
+    expect(same.stderr).toBe(
+      `meeting-tokens: --out: ${dir} holds the roster roster.csv: published files and retention could replace or delete it, and whatever collects the output would take it too; keep rosters in another directory\n`,
+    );
+    const itself = await runCli(args(join(dir, 'roster.csv')));
+    expect(itself.code).toBe(2);
+    expect(itself.stderr).toBe(
+      `meeting-tokens: --out: ${join(dir, 'roster.csv')} is the roster itself; choose a directory for the output\n`,
+    );
+    symlinkSync(dir, join(dir, 'link'));
+    const linked = await runCli(args(join(dir, 'link')));
+    expect(linked.code).toBe(2);
+    expect(linked.stderr).toMatch(/^meeting-tokens: output directory .*\/link: .* holds the roster roster\.csv: /);
+    expect(readdirSync(dir).sort()).toEqual(['link', 'roster.csv']);
+    expect(readFileSync(join(dir, 'roster.csv'), 'utf8')).toBe('room\ndemo\n');
+  });
+
+  it('exit 2 when the roster is a directory', async () => {
+    const dir = tempDir();
+    const result = await runCli(['run', '--roster', dir, '--out', join(dir, 'out'), '--domain-id', DOMAIN_ID]);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toBe(`meeting-tokens: --roster: ${dir} is a directory, not a CSV file\n`);
+    expect(readdirSync(dir)).toEqual([]);
   });
 
   it('runs a job file, with paths relative to the job file, columns mapping and defaults', async () => {

@@ -59,6 +59,16 @@ describe('job files', () => {
     ['an invalid default value', `${BASE}defaults:\n  lang: klingon\n`, /defaults\.lang: "klingon" is not one of Daily's values/],
     ['a bad default room', `${BASE}defaults:\n  room_name: a b\n`, /defaults\.room_name: "a b" has characters/],
     ['a not_before without offset', `${BASE}not_before: "2026-12-01T10:00:00"\n`, /not_before: .* has no time zone offset/],
+    [
+      'an output directory that holds the roster',
+      `roster: in/r.csv\nout: in\ndomain_id: ${DOMAIN_ID}\n`,
+      /batch\.yaml: out: .*\/in holds the roster r\.csv: published files and retention could replace or delete it/,
+    ],
+    [
+      'an output directory that is the roster',
+      `roster: r.csv\nout: ./r.csv\ndomain_id: ${DOMAIN_ID}\n`,
+      /batch\.yaml: out: .*\/r\.csv is the roster itself/,
+    ],
   ])('refuses %s at start-up', (_name, yaml, message) => {
     const loaded = job(yaml);
     expect(() => buildRunConfig(loaded, {})).toThrow(expect.objectContaining({ code: 'CONFIG_INVALID' }));

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { readdirSync, readFileSync, statSync, symlinkSync, writeFileSync, utimesSync, existsSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync, lstatSync, symlinkSync, writeFileSync, utimesSync, existsSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
-import { StagedFile, TEMP_PREFIX } from '../../src/output/staged-file.js';
+import { StagedFile, TEMP_PREFIX, tempName } from '../../src/output/staged-file.js';
 import { removeStaleTemps, prepareOutputDir } from '../../src/output/output-dir.js';
 import { tempDir } from '../helpers.js';
 
@@ -36,6 +36,29 @@ describe('staged file', () => {
     expect(readdirSync(dir)).toEqual(['final.csv']);
   });
 
+  it('never writes through a symlink planted at its temporary name: takes another name, or fails', async () => {
+    const dir = tempDir();
+    const victim = join(tempDir(), 'victim');
+    writeFileSync(victim, 'precious');
+    const planted = `${TEMP_PREFIX}${hostname()}.${process.pid}.planted.tmp`;
+    symlinkSync(victim, join(dir, planted));
+    symlinkSync(join(dir, 'nowhere'), join(dir, `${planted}2`)); // dangling: O_CREAT alone would create its target
+    const names = [planted, `${planted}2`, tempName()];
+    const file = await StagedFile.create(dir, 'final.csv', () => names.shift()!);
+    await file.write('tokens');
+    await file.commit();
+    expect(readFileSync(victim, 'utf8')).toBe('precious');
+    expect(existsSync(join(dir, 'nowhere'))).toBe(false);
+    expect(readFileSync(join(dir, 'final.csv'), 'utf8')).toBe('tokens');
+    expect(lstatSync(join(dir, 'final.csv')).isSymbolicLink()).toBe(false);
+
+    await expect(StagedFile.create(dir, 'other.csv', () => planted)).rejects.toMatchObject({
+      code: 'WRITE_FAILED',
+      message: `cannot write to ${dir}: 3 temporary names in a row were already taken (planted files?); nothing was published`,
+    });
+    expect(readFileSync(victim, 'utf8')).toBe('precious');
+  });
+
   it('discard removes the temporary file', async () => {
     const dir = tempDir();
     const file = await StagedFile.create(dir, 'x.csv');
@@ -59,6 +82,17 @@ describe('output directory', () => {
       code: 'OUTPUT_DIR',
       message: expect.stringMatching(/not a directory/),
     });
+  });
+
+  it("removes a planted symlink named like a dead run's temporary file, never its target", async () => {
+    const dir = tempDir();
+    const victim = join(tempDir(), 'victim');
+    writeFileSync(victim, 'precious');
+    const planted = `${TEMP_PREFIX}${hostname()}.999999999.0123456789abcdef.tmp`;
+    symlinkSync(victim, join(dir, planted));
+    expect(await removeStaleTemps(dir)).toEqual([planted]);
+    expect(readdirSync(dir)).toEqual([]);
+    expect(readFileSync(victim, 'utf8')).toBe('precious');
   });
 
   it('removes temporary files of dead runs on this host and old ones from anywhere, and keeps live ones', async () => {

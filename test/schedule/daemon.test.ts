@@ -101,12 +101,19 @@ describe('meeting-tokens schedule', () => {
       badcron: 'schedule: "61 * * * *"\n',
       badzone: 'schedule: "0 9 * * *"\ntimezone: Mars/Olympus\n',
     });
+    // Output into the roster's own directory: caught at start, not when the slot comes.
+    writeFileSync(join(dir, 'jobs', 'inroster.yaml'), `roster: ../roster.csv\nout: ..\ndomain_id: ${DOMAIN_ID}\nschedule: "0 9 * * *"\n`);
+    writeFileSync(join(dir, 'jobs', 'rosterdir.yaml'), `roster: ../jobs\nout: ../out\ndomain_id: ${DOMAIN_ID}\nschedule: "0 9 * * *"\n`);
     const result = await runCli(['schedule'], { cwd: dir });
     expect(result.code).toBe(2);
     const lines = result.stderr.trim().split('\n');
-    expect(lines).toHaveLength(2);
+    expect(lines).toHaveLength(4);
     expect(lines[0]).toMatch(/badcron\.yaml: schedule: "61 \* \* \* \*" is not a valid cron schedule \(minute: /);
     expect(lines[1]).toMatch(/badzone\.yaml: timezone: is not a known IANA time zone/);
+    expect(lines[2]).toMatch(
+      /inroster\.yaml: out: .* holds the roster roster\.csv: published files and retention could replace or delete it/,
+    );
+    expect(lines[3]).toMatch(/rosterdir\.yaml: roster: .*\/jobs is a directory, not a CSV file$/);
   });
 
   it('catches up a slot missed while it was down, once; not with catch_up: false; not for a job that never ran', async () => {
