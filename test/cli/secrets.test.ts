@@ -26,6 +26,7 @@ describe('the API key never leaks', () => {
     writeFile(dir, 'good.csv', `room,name\ndemo,${ROW_MARKER}\nbad room,x\n`);
     writeFile(dir, 'bad.csv', `room,name\nx,"${ROW_MARKER}\n`);
     writeFile(dir, 'rejects.csv', `room,name\nbad room,${ROW_MARKER}\n`);
+    writeFile(dir, 'repeats.csv', `room,id,name\ndemo,${ROW_MARKER},a\ndemo,${ROW_MARKER},b\n`);
     const env = { DAILY_API_KEY: SECRET };
     const common = ['--out', join(dir, 'out'), '--domain-id', DOMAIN_ID, '--domain-name', 'acme', '--log-level', 'debug'];
     const results = [
@@ -34,8 +35,11 @@ describe('the API key never leaks', () => {
       await runCli(['run', '--roster', join(dir, 'rejects.csv'), ...common], { env, cwd: dir }),
       await runCli(['run', '--roster', join(dir, 'good.csv'), ...common, '--now', NOW], { env, cwd: dir }), // output exists
       await runCli(['run', '--roster', join(dir, 'good.csv'), ...common], { env: { DAILY_API_KEY: SECRET.slice(0, 20) }, cwd: dir }), // weak key
+      await runCli(['run', '--roster', join(dir, 'repeats.csv'), ...common], { env, cwd: dir }), // duplicates warned about
+      await runCli(['run', '--roster', join(dir, 'good.csv'), ...common, '--out', dir], { env, cwd: dir }), // out holds the roster
     ];
-    expect(results.map((r) => r.code)).toEqual([0, 1, 3, 1, 2]);
+    expect(results.map((r) => r.code)).toEqual([0, 1, 3, 1, 2, 0, 2]);
+    expect(results[5]!.stderr).toContain('1 row repeats the (room, user_id) of an earlier row');
     const tokensFile = filesUnder(join(dir, 'out')).find((f) => f.endsWith('Z.csv'))!;
     results.push(await runCli(['verify', tokensFile], { env: { DAILY_API_KEY: SECRET.replace('S', 's') }, cwd: dir })); // wrong key
 
