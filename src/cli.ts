@@ -3,6 +3,7 @@
  * meeting-tokens: entry point. Dispatches to one command and turns every error into one line on
  * stderr and a documented exit code.
  */
+import './cli/heap.js'; // first: sizes the heap before anything allocates
 import { MeetingTokensError, exitCodeFor, EXIT } from './errors.js';
 import { runCommand } from './cli/run-command.js';
 import { verifyCommand } from './cli/verify-command.js';
