@@ -1,13 +1,16 @@
 /** The output directory: created private when missing, checked before any row is signed. */
-import { mkdir, stat, access, readdir, unlink, open, realpath, constants } from 'node:fs/promises';
+import { mkdir, stat, lstat, access, readdir, unlink, open, realpath, constants } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import { MeetingTokensError } from '../errors.js';
 import { pidAlive } from '../state/pid.js';
 import { TEMP_PREFIX, TEMP_SUFFIX } from './staged-file.js';
+import { batchFilePattern } from './manifest.js';
 
 /** Temp files of a run on another host are removed only after this long without a write. */
 const STALE_AFTER_MS = 24 * 3600 * 1000;
+/** A batch file without a manifest is an interrupted run's once it has not been written for this long. */
+const ORPHAN_AFTER_MS = 10 * 60 * 1000;
 
 export async function prepareOutputDir(dir: string): Promise<void> {
   try {
@@ -85,6 +88,30 @@ export async function removeStaleTemps(dir: string, now = Date.now()): Promise<s
       await unlink(join(dir, name)).catch(() => undefined);
       removed.push(name);
     }
+  }
+  return removed;
+}
+
+/**
+ * Deletes this job's tokens and rejects files that never got their manifest: left by a run
+ * killed (kill -9, power loss) in the moment between publishing them and writing the manifest,
+ * the batch's commit point. Consumers wait for the manifest, so they were never delivered, and
+ * retention (which goes by manifests) would keep them, personal data, forever. Files written in
+ * the last ten minutes stay: a run on another host may be about to write their manifest. The
+ * caller holds the job's lock. Returns the names removed.
+ */
+export async function removeOrphanedOutputs(dir: string, job: string, now = Date.now()): Promise<string[]> {
+  const names = await readdir(dir);
+  const manifests = new Set(names.map((name) => batchFilePattern(job, '.manifest.json').exec(name)?.[1]));
+  const patterns = [batchFilePattern(job, '.csv'), batchFilePattern(job, '.rejects.csv')];
+  const removed: string[] = [];
+  for (const name of names) {
+    const stamp = patterns.map((pattern) => pattern.exec(name)?.[1]).find((s) => s !== undefined);
+    if (stamp === undefined || manifests.has(stamp)) continue;
+    const info = await lstat(join(dir, name)).catch(() => undefined);
+    if (info === undefined || now - info.mtimeMs <= ORPHAN_AFTER_MS) continue;
+    await unlink(join(dir, name)).catch(() => undefined);
+    removed.push(name);
   }
   return removed;
 }

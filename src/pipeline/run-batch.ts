@@ -20,7 +20,7 @@ import { createBatchContext, processChunk, type BatchSpec } from './process-batc
 import { WorkerPool, type ChunkOutput } from './pool.js';
 import { csvRow } from '../output/csv-writer.js';
 import { StagedFile, pathExists, type PublishedFile } from '../output/staged-file.js';
-import { prepareOutputDir, removeStaleTemps, fsyncDir, checkRosterOutsideOutputDir } from '../output/output-dir.js';
+import { prepareOutputDir, removeStaleTemps, removeOrphanedOutputs, fsyncDir, checkRosterOutsideOutputDir } from '../output/output-dir.js';
 import { tokensHeader, rejectsHeader, isoSeconds } from '../output/columns.js';
 import { outputNames, type Manifest } from '../output/manifest.js';
 import { TOOL } from '../version.js';
@@ -59,6 +59,10 @@ export async function runBatch(options: RunOptions): Promise<RunResult> {
   await checkRosterOutsideOutputDir(config.rosterPath, config.outDir);
   const removed = await removeStaleTemps(config.outDir);
   if (removed.length > 0) log.info({ job: config.job, removed: removed.length }, 'removed temporary files of interrupted runs');
+  const orphans = await removeOrphanedOutputs(config.outDir, config.job);
+  if (orphans.length > 0) {
+    log.warn({ job: config.job, removed: orphans }, 'removed outputs of an interrupted run that never wrote its manifest');
+  }
   for (const name of Object.values(names)) {
     if (await pathExists(join(config.outDir, name))) {
       throw new MeetingTokensError('OUTPUT_EXISTS', `${join(config.outDir, name)} already exists; nothing was replaced, run again`, {

@@ -6,16 +6,11 @@
  */
 import { readdir, readFile, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
-
-const SUFFIXES = ['.manifest.json', '.csv', '.rejects.csv']; // manifest first: never one pointing at missing files
-
-function escapeRegExp(text: string): string {
-  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-}
+import { BATCH_SUFFIXES, batchFilePattern } from '../output/manifest.js';
 
 /** Deletes what retention says; returns the names removed. */
 export async function applyRetention(outDir: string, job: string, keep: number, now: Date): Promise<string[]> {
-  const pattern = new RegExp(`^${escapeRegExp(job)}-(\\d{8}T\\d{6}Z)\\.manifest\\.json$`);
+  const pattern = batchFilePattern(job, '.manifest.json');
   const stamps = (await readdir(outDir))
     .map((name) => pattern.exec(name)?.[1])
     .filter((stamp): stamp is string => stamp !== undefined)
@@ -32,7 +27,7 @@ export async function applyRetention(outDir: string, job: string, keep: number, 
       continue; // unreadable: not provably ours to delete
     }
     if (index < keep && !expired) continue;
-    for (const suffix of SUFFIXES) {
+    for (const suffix of BATCH_SUFFIXES) {
       try {
         await unlink(`${base}${suffix}`);
         removed.push(`${job}-${stamp}${suffix}`);

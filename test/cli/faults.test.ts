@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { spawn } from 'node:child_process';
-import { appendFileSync, createWriteStream, existsSync, readdirSync, truncateSync, unlinkSync } from 'node:fs';
+import { appendFileSync, createWriteStream, existsSync, readdirSync, truncateSync, unlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { once } from 'node:events';
 import { join } from 'node:path';
 import { CLI, KEY, DOMAIN_ID, tempDir, runCli } from '../helpers.js';
@@ -83,4 +83,32 @@ describe('kill -9', () => {
     expect(next.code).toBe(0);
     expect(readdirSync(join(dir, 'out')).filter((f) => f.endsWith('.tmp'))).toEqual([]);
   }, 120_000);
+
+  it('between publishing the tokens and writing the manifest: the next run of the job removes those orphans', async () => {
+    const dir = tempDir();
+    writeFileSync(join(dir, 'roster.csv'), 'room,name\ndemo,Ada\n');
+    const out = join(dir, 'out');
+    const run = (now: string) =>
+      runCli(['run', '--roster', join(dir, 'roster.csv'), '--out', out, '--domain-id', DOMAIN_ID, '--now', now, '--log-level', 'warn'], {
+        cwd: dir,
+      });
+    expect((await run('2026-11-20T09:00:00Z')).code).toBe(0);
+    // What a kill -9 in that moment leaves: tokens and rejects under final names, no manifest, and
+    // (by the next scheduled run) not written to for a while.
+    unlinkSync(join(out, 'roster-20261120T090000Z.manifest.json'));
+    const old = new Date(Date.now() - 3600_000);
+    for (const name of readdirSync(out)) utimesSync(join(out, name), old, old);
+    const next = await run('2026-11-27T09:00:00Z');
+    expect(next.code).toBe(0);
+    expect(JSON.parse(next.stderr.trim())).toMatchObject({
+      level: 40,
+      removed: ['roster-20261120T090000Z.csv', 'roster-20261120T090000Z.rejects.csv'],
+      msg: 'removed outputs of an interrupted run that never wrote its manifest',
+    });
+    expect(readdirSync(out).sort()).toEqual([
+      'roster-20261127T090000Z.csv',
+      'roster-20261127T090000Z.manifest.json',
+      'roster-20261127T090000Z.rejects.csv',
+    ]);
+  });
 });

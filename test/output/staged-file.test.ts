@@ -4,7 +4,7 @@ import { createHash } from 'node:crypto';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { StagedFile, TEMP_PREFIX, tempName } from '../../src/output/staged-file.js';
-import { removeStaleTemps, prepareOutputDir } from '../../src/output/output-dir.js';
+import { removeStaleTemps, removeOrphanedOutputs, prepareOutputDir } from '../../src/output/output-dir.js';
 import { tempDir } from '../helpers.js';
 
 describe('staged file', () => {
@@ -82,6 +82,31 @@ describe('output directory', () => {
       code: 'OUTPUT_DIR',
       message: expect.stringMatching(/not a directory/),
     });
+  });
+
+  it('removes tokens and rejects files that never got their manifest, once not written for ten minutes; nothing else', async () => {
+    const dir = tempDir();
+    const names = [
+      'weekly-20261101T090000Z.csv', // orphan: no manifest
+      'weekly-20261101T090000Z.rejects.csv', // orphan
+      'weekly-20261108T090000Z.csv', // complete batch
+      'weekly-20261108T090000Z.rejects.csv',
+      'weekly-20261108T090000Z.manifest.json',
+      'weekly-20261115T090000Z.rejects.csv', // failed batch (too many rejects): rejects and manifest, no tokens
+      'weekly-20261115T090000Z.manifest.json',
+      'weekly-extra-20261101T090000Z.csv', // another job whose name starts the same way
+      'weekly-20261101T090000Z.csv.bak', // not a batch file
+      'roster.csv',
+    ];
+    for (const name of names) writeFileSync(join(dir, name), 'x');
+    const old = new Date(Date.now() - 11 * 60 * 1000);
+    for (const name of names) utimesSync(join(dir, name), old, old);
+    writeFileSync(join(dir, 'weekly-20261122T090000Z.csv'), 'x'); // fresh: a run elsewhere may be writing its manifest
+    expect((await removeOrphanedOutputs(dir, 'weekly')).sort()).toEqual([
+      'weekly-20261101T090000Z.csv',
+      'weekly-20261101T090000Z.rejects.csv',
+    ]);
+    expect(readdirSync(dir).sort()).toEqual([...names.slice(2), 'weekly-20261122T090000Z.csv'].sort());
   });
 
   it("removes a planted symlink named like a dead run's temporary file, never its target", async () => {
