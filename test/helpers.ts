@@ -1,8 +1,8 @@
 import { spawn } from 'node:child_process';
-import { mkdtempSync, writeFileSync, readFileSync } from 'node:fs';
+import { mkdtempSync, writeFileSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { parse as parseCsv } from 'csv-parse/sync';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { isAbsolute, join, resolve, sep } from 'node:path';
 import { createHmac } from 'node:crypto';
 
 export const ROOT = resolve(import.meta.dirname, '..');
@@ -29,7 +29,12 @@ export interface CliResult {
   stderr: string;
 }
 
-/** Runs the built CLI as a user would, in a fresh working directory unless `cwd` is given. The key comes from the environment unless `env` overrides. */
+/**
+ * Runs the built CLI as a user would, in a fresh working directory unless `cwd` is given. The key
+ * comes from the environment unless `env` overrides. Every run is also a secrets check: the
+ * promise rejects when the key shows (plain, hex, base64 or base64url) in stdout, stderr or any
+ * file the run created or changed in the test's temporary directories.
+ */
 export function runCli(
   args: string[],
   options: { env?: Record<string, string | undefined>; cwd?: string; input?: string; cli?: string } = {},
@@ -42,15 +47,102 @@ export function runCli(
     }
     if (env['DAILY_API_KEY_FILE'] === undefined) delete env['DAILY_API_KEY_FILE'];
     // A fresh working directory per call: ./state (locks, history) never crosses between tests.
-    const child = spawn(process.execPath, [options.cli ?? CLI, ...args], { cwd: options.cwd ?? tempDir('mt-cwd-'), env });
+    const cwd = options.cwd ?? tempDir('mt-cwd-');
+    const roots = testRoots([cwd, ...args]);
+    const before = snapshot(roots);
+    const keys = keysIn(env);
+    const child = spawn(process.execPath, [options.cli ?? CLI, ...args], { cwd, env });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
     child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
     child.on('error', reject);
-    child.on('close', (code) => resolvePromise({ code, stdout, stderr }));
+    child.on('close', (code) => {
+      const leak = findKey(
+        keys,
+        [
+          ['stdout', stdout],
+          ['stderr', stderr],
+        ],
+        changedFiles(roots, before),
+      );
+      if (leak) reject(new Error(`the API key leaked: ${leak} (meeting-tokens ${args.join(' ')})`));
+      else resolvePromise({ code, stdout, stderr });
+    });
     child.stdin.end(options.input ?? '');
   });
+}
+
+/** The forms a key could leak in: plain, hex, base64 without padding, base64url. */
+export function keyForms(key: string): string[] {
+  const bytes = Buffer.from(key);
+  return [key, bytes.toString('hex'), bytes.toString('base64').replace(/=+$/, ''), bytes.toString('base64url')];
+}
+
+function keysIn(env: NodeJS.ProcessEnv): string[] {
+  const keys = [env['DAILY_API_KEY']];
+  const file = env['DAILY_API_KEY_FILE'];
+  if (file) keys.push(readFileSync(file, 'utf8').trim());
+  // Short strings could turn up by chance; every key the tests use is longer.
+  return keys.filter((key): key is string => key !== undefined && key.length >= 16);
+}
+
+/** The temporary directories (one level under the OS temp dir) that a run's cwd and path arguments lie in. */
+function testRoots(paths: string[]): string[] {
+  const tmp = tmpdir() + sep;
+  const roots = paths.filter((p) => isAbsolute(p) && p.startsWith(tmp)).map((p) => tmp + p.slice(tmp.length).split(sep)[0]);
+  return [...new Set(roots)];
+}
+
+function walk(dir: string, visit: (path: string, mtimeMs: number, size: number) => void): void {
+  let entries;
+  try {
+    entries = readdirSync(dir, { withFileTypes: true });
+  } catch {
+    return;
+  }
+  for (const entry of entries) {
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) walk(path, visit);
+    else if (entry.isFile()) {
+      const info = statSync(path, { throwIfNoEntry: false });
+      if (info) visit(path, info.mtimeMs, info.size);
+    }
+  }
+}
+
+function snapshot(roots: string[]): Map<string, string> {
+  const files = new Map<string, string>();
+  for (const root of roots) walk(root, (path, mtimeMs, size) => files.set(path, `${mtimeMs}:${size}`));
+  return files;
+}
+
+function changedFiles(roots: string[], before: Map<string, string>): string[] {
+  const changed: string[] = [];
+  for (const root of roots) walk(root, (path, mtimeMs, size) => before.get(path) !== `${mtimeMs}:${size}` && changed.push(path));
+  return changed;
+}
+
+/** For processes a test spawns itself: where the key shows in `texts` or any file under `dirs`, or undefined. */
+export function keyLeak(key: string, texts: [string, string][], dirs: string[]): string | undefined {
+  const files: string[] = [];
+  for (const dir of dirs) walk(dir, (path) => files.push(path));
+  return findKey([key], texts, files);
+}
+
+function findKey(keys: string[], texts: [string, string][], files: string[]): string | undefined {
+  const forms = keys.flatMap(keyForms);
+  for (const [where, text] of texts) if (forms.some((form) => text.includes(form))) return `in ${where}`;
+  for (const file of files) {
+    let bytes: Buffer;
+    try {
+      bytes = readFileSync(file);
+    } catch {
+      continue; // removed meanwhile
+    }
+    if (forms.some((form) => bytes.includes(form))) return `in ${file}`;
+  }
+  return undefined;
 }
 
 /** Independent HS256 check: recomputes the HMAC over header.payload with the key. */

@@ -55,4 +55,26 @@ describe('the API key never leaks', () => {
     // No roster row in log lines or messages either.
     for (const r of results) expect(r.stderr).not.toContain(ROW_MARKER);
   });
+
+  it('is searched for after every CLI run of the test suite: a key in any form in output or a new file fails the test', async () => {
+    const dir = tempDir();
+    const printer = writeFile(
+      dir,
+      'prints-key.mjs',
+      `process.stdout.write('x' + Buffer.from(process.env.DAILY_API_KEY).toString('base64url'));`,
+    );
+    await expect(runCli([], { cli: printer, env: { DAILY_API_KEY: SECRET } })).rejects.toThrow(/the API key leaked: in stdout/);
+    const writer = writeFile(
+      dir,
+      'writes-key.mjs',
+      `import { writeFileSync } from 'node:fs'; writeFileSync(process.argv[2], Buffer.from(process.env.DAILY_API_KEY).toString('hex'));`,
+    );
+    await expect(runCli([join(dir, 'out.txt')], { cli: writer, env: { DAILY_API_KEY: SECRET } })).rejects.toThrow(
+      `the API key leaked: in ${join(dir, 'out.txt')}`,
+    );
+    // The key file a test writes itself, in a directory the run looks at, is not a leak.
+    const keyFile = writeFile(dir, 'key', SECRET);
+    const status = await runCli(['status', '--jobs', dir], { env: { DAILY_API_KEY: undefined, DAILY_API_KEY_FILE: keyFile } });
+    expect(status.stderr).toBe(`meeting-tokens: no job files (*.yaml) in ${dir}/\n`);
+  });
 });

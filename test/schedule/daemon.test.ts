@@ -3,7 +3,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { createWriteStream, existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { once } from 'node:events';
 import { join } from 'node:path';
-import { CLI, KEY, DOMAIN_ID, runCli, tempDir } from '../helpers.js';
+import { CLI, KEY, DOMAIN_ID, runCli, tempDir, keyLeak } from '../helpers.js';
 
 interface Daemon {
   child: ChildProcess;
@@ -15,7 +15,12 @@ function startDaemon(dir: string, extra: string[] = []): Daemon {
   const child = spawn(process.execPath, [CLI, 'schedule', ...extra], { cwd: dir, env: { ...process.env, DAILY_API_KEY: KEY } });
   let stderr = '';
   child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
-  const exit = once(child, 'close').then(([code]) => code as number | null);
+  const exit = once(child, 'close').then(([code]) => {
+    // Every scheduler run in these tests is also a secrets check.
+    const leak = keyLeak(KEY, [['stderr', stderr]], [dir]);
+    if (leak) throw new Error(`the API key leaked: ${leak}`);
+    return code as number | null;
+  });
   return { child, stderr: () => stderr, exit };
 }
 
