@@ -4,6 +4,8 @@ import { createWriteStream, mkdirSync, readdirSync } from 'node:fs';
 import { once } from 'node:events';
 import { join } from 'node:path';
 import { runCli, tempDir, DOMAIN_ID, NOW } from '../helpers.js';
+import { DuplicateCounter } from '../../src/duplicates/duplicate-counter.js';
+import { WORDS } from '../../src/duplicates/sort-records.js';
 
 // A full disk, for real: a 1 MiB tmpfs that the test mounts (root only). Where mounting is not
 // allowed the test says why and is not run.
@@ -59,6 +61,23 @@ describe('disk full', () => {
       execFileSync('rm', ['-rf', join(mountPoint, 'out')]);
     },
   );
+});
+
+describe('disk full under the duplicate check', () => {
+  it('its spill file fails with the same clear line and leaves nothing behind', async (ctx) => {
+    if (!mounted) ctx.skip(why);
+    const dir = join(mountPoint, 'spill');
+    mkdirSync(dir);
+    const counter = new DuplicateCounter(dir, 4096); // 64 KiB runs: 200,000 records need 3 MiB
+    const keys = new Uint32Array(200_000 * WORDS).map((_, i) => i * 2654435761);
+    await expect(counter.add(keys)).rejects.toMatchObject({
+      code: 'WRITE_FAILED',
+      message: `cannot write to ${dir}: the disk is full; nothing was published`,
+    });
+    await counter.discard();
+    expect(readdirSync(dir)).toEqual([]);
+    execFileSync('rm', ['-rf', dir]);
+  });
 });
 
 describe('output directory not writable', () => {
