@@ -28,7 +28,8 @@ Reads the roster, signs one token per row and publishes into the output director
   <job>-<yyyymmddThhmmssZ>.csv            tokens and join links (mode 0600)
   <job>-<yyyymmddThhmmssZ>.rejects.csv    rows that could not become tokens, with line and reason
   <job>-<yyyymmddThhmmssZ>.manifest.json  counts, checksums, status; written last
-A run without a job file is named after the roster file.
+A run without a job file is named after the roster file. Rows that repeat an earlier row's
+(room, user_id) get their tokens too; they are counted in the manifest (duplicates) and warned about.
 
 Options (they override the job file):
   --jobs <dir>              where job files live (default: ./jobs)
