@@ -3,6 +3,7 @@ import { parseArgs } from 'node:util';
 import { createTask } from 'node-cron';
 import { wallClockSlot } from '../schedule/wall-clock.js';
 import { findJobFile, listJobNames, loadJob } from '../config/load-job.js';
+import { buildRunConfig } from '../config/run-config.js';
 import { MeetingTokensError } from '../errors.js';
 import { lastRun } from '../state/history.js';
 import { STATUS_HELP } from './help.js';
@@ -32,7 +33,9 @@ export async function statusCommand(argv: string[]): Promise<number> {
     let schedule = '-';
     let next = '-';
     try {
-      const { job } = loadJob(findJobFile(name, values.jobs));
+      const loaded = loadJob(findJobFile(name, values.jobs));
+      buildRunConfig(loaded, {}); // the start-up checks run and schedule make (ttl over max_ttl, out holding the roster, ...)
+      const { job } = loaded;
       schedule = job.schedule === undefined ? 'manual' : `${job.schedule} (${job.timezone})`;
       if (job.schedule !== undefined) {
         const task = createTask(job.schedule, () => undefined, { timezone: job.timezone });

@@ -10,6 +10,7 @@ function project(): { dir: string; run: (extra?: string[]) => string[] } {
   writeFile(dir, 'roster.csv', 'room,name\ndemo,Ada\ndemo,Bob\n');
   writeFileSync(join(dir, 'jobs', 'weekly.yaml'), `roster: ../roster.csv\nout: ../out\ndomain_id: ${DOMAIN_ID}\n`);
   writeFileSync(join(dir, 'jobs', 'broken.yaml'), `roster: ../roster.csv\nout: ../out\nttl: soon\n`);
+  writeFileSync(join(dir, 'jobs', 'inroster.yaml'), `roster: ../roster.csv\nout: ..\n`);
   writeFileSync(join(dir, 'jobs', 'daily.yaml'), `roster: ../roster.csv\nout: ../out\nschedule: "0 9 * * *"\ntimezone: Europe/Berlin\n`);
   const run = (extra: string[] = []) => [
     'run',
@@ -76,6 +77,7 @@ describe('job lock and history from the CLI', () => {
     expect(lines[2]).toMatch(
       /^daily\s+0 9 \* \* \* \(Europe\/Berlin\)\s+\d{4}-\d\d-\d\dT0[78]:00:00Z \(\d{4}-\d\d-\d\d 09:00 local\)\s+never\s+-/,
     );
-    expect(lines[3]).toMatch(/^weekly\s+manual\s+-\s+\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ\s+failed\s+-\s+-\s+.*already exists/);
+    expect(lines[3]).toMatch(/^inroster\s+-\s+-\s+never\s+invalid job file: .*inroster\.yaml: out: .* holds the roster roster\.csv/);
+    expect(lines[4]).toMatch(/^weekly\s+manual\s+-\s+\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ\s+failed\s+-\s+-\s+.*already exists/);
   });
 });
