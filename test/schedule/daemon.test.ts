@@ -78,7 +78,7 @@ describe('meeting-tokens schedule', () => {
   });
 
   it('serves Prometheus metrics and /healthz on 127.0.0.1', async () => {
-    const dir = project({ fast: 'schedule: "* * * * * *"\n' });
+    const dir = project({ fast: 'schedule: "* * * * * *"\n' }, 'room,id\ndemo,u-1\ndemo,u-1\n'); // one repeated pair a run
     const daemon = startDaemon(dir, ['--metrics-port', '0']);
     await until(() => history(dir, 'fast').length >= 1 && daemon.stderr().includes('metrics on /metrics'));
     const line = daemon
@@ -96,6 +96,12 @@ describe('meeting-tokens schedule', () => {
     expect(metrics).toMatch(/^meeting_tokens_runs_total\{job="fast",status="done"\} [1-9]\d*$/m);
     expect(metrics).toMatch(/^meeting_tokens_tokens_written_total\{job="fast"\} [1-9]\d*$/m);
     expect(metrics).toMatch(/^meeting_tokens_rows_rejected_total\{job="fast"\} 0$/m);
+    expect(metrics).toMatch(/^meeting_tokens_duplicate_rows_total\{job="fast"\} [1-9]\d*$/m);
+    const finished = daemon
+      .stderr()
+      .split('\n')
+      .find((l) => l.includes('"msg":"run finished"') && l.includes('"slot"'));
+    expect(JSON.parse(finished!)).toMatchObject({ job: 'fast', tokens: 2, duplicates: 1 });
     expect(metrics).toMatch(/^meeting_tokens_last_success_timestamp_seconds\{job="fast"\} \d+/m);
     expect(metrics).toMatch(/^meeting_tokens_run_duration_seconds_count\{job="fast"\} [1-9]/m);
   });
