@@ -159,7 +159,9 @@ export async function runBatch(options: RunOptions): Promise<RunResult> {
     if (signal?.aborted) throw abortError(signal);
     const rosterSummary = roster.summary();
     await checkRosterUnchanged(config.rosterPath, rosterBefore, rosterSummary.bytes);
-    const duplicates = await duplicateCounter.finish(signal);
+    const duplicates = await duplicateCounter.finish(signal).catch((error: unknown) => {
+      throw signal?.aborted ? abortError(signal) : error;
+    });
 
     const invariantOk = counts.read === counts.written + counts.rejected;
     if (!invariantOk) {
@@ -271,10 +273,10 @@ async function checkRosterUnchanged(path: string, before: Stats | undefined, byt
 }
 
 /** One line for operators: how many rows repeat a pair, and where the first ones are. */
-export function duplicatesMessage(d: DuplicateSummary): string {
+function duplicatesMessage(d: DuplicateSummary): string {
   const where = d.first.map((f) => `line ${f.line} repeats line ${f.same_as_line}`).join(', ');
   const more = d.rows > d.first.length ? ', ...' : '';
-  return `${d.rows} ${d.rows === 1 ? 'row repeats' : 'rows repeat'} the (room, user_id) of an earlier row (${d.pairs} ${d.pairs === 1 ? 'pair' : 'pairs'}; each still got its token): ${where}${more}`;
+  return `${d.rows} ${d.rows === 1 ? 'row repeats' : 'rows repeat'} the (room, user_id) of an earlier row (${d.pairs} ${d.pairs === 1 ? 'pair' : 'pairs'}; signed all the same): ${where}${more}`;
 }
 
 function abortError(signal: AbortSignal): MeetingTokensError {

@@ -169,7 +169,7 @@ describe('bad rosters (fixtures/bad)', () => {
     const warning = r.stderr.split('\n').find((l) => l.includes('"level":40'));
     expect(JSON.parse(warning!)).toMatchObject({
       ...duplicates,
-      msg: '3 rows repeat the (room, user_id) of an earlier row (2 pairs; each still got its token): line 4 repeats line 2, line 8 repeats line 2, line 10 repeats line 3',
+      msg: '3 rows repeat the (room, user_id) of an earlier row (2 pairs; signed all the same): line 4 repeats line 2, line 8 repeats line 2, line 10 repeats line 3',
     });
     expect(warning).not.toContain('u-1'); // line numbers only: no roster value in the log
   });
