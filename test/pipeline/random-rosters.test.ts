@@ -39,6 +39,7 @@ const roster = fc.record({
   newline: fc.constantFrom('\n', '\r\n'),
   quoteAll: fc.boolean(),
   chunkSize: fc.integer({ min: 8, max: 300 }),
+  maxChunkLines: fc.integer({ min: 1, max: 6 }),
 });
 
 function cell(value: string, quoteAll: boolean): string {
@@ -48,7 +49,7 @@ function cell(value: string, quoteAll: boolean): string {
 describe('random rosters (property)', () => {
   it('rows read = tokens + rejects; tokens verify and carry their row; passthrough survives; rejects are exactly the bad rows', async () => {
     await fc.assert(
-      fc.asyncProperty(roster, async ({ rows, newline, quoteAll, chunkSize }) => {
+      fc.asyncProperty(roster, async ({ rows, newline, quoteAll, chunkSize, maxChunkLines }) => {
         const header = ['note', 'room', 'name', 'id', 'owner'];
         const lines = [
           header.join(','),
@@ -56,7 +57,7 @@ describe('random rosters (property)', () => {
         ];
         const path = writeFile(tempDir(), 'roster.csv', lines.join(newline) + newline);
 
-        const reader = readChunks(path, { chunkSize });
+        const reader = readChunks(path, { chunkSize, maxChunkLines });
         const first = await reader.chunks.next();
         const plan = planColumns(parseRecords(first.value!.bytes.toString(), 1)[0]!.fields, { roomOptional: false });
         const spec: BatchSpec = {

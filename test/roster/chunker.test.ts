@@ -5,11 +5,11 @@ import { readChunks, lastRecordEnd, countLineBreaks, type Chunk } from '../../sr
 import { parseRecords } from '../../src/roster/csv-parser.js';
 import { tempDir, writeFile } from '../helpers.js';
 
-async function chunksOf(text: string | Buffer, chunkSize: number, maxRecordSize?: number): Promise<Chunk[]> {
+async function chunksOf(text: string | Buffer, chunkSize: number, maxRecordSize?: number, maxChunkLines?: number): Promise<Chunk[]> {
   const path = writeFile(tempDir(), 'r.csv', text);
   const out: Chunk[] = [];
-  for await (const chunk of readChunks(path, { chunkSize, ...(maxRecordSize ? { maxRecordSize } : {}) }).chunks)
-    out.push({ ...chunk, bytes: Buffer.from(chunk.bytes) });
+  const options = { chunkSize, ...(maxRecordSize ? { maxRecordSize } : {}), ...(maxChunkLines ? { maxChunkLines } : {}) };
+  for await (const chunk of readChunks(path, options).chunks) out.push({ ...chunk, bytes: Buffer.from(chunk.bytes) });
   return out;
 }
 
@@ -26,16 +26,26 @@ describe('roster chunker', () => {
     expect(Buffer.concat(chunks.map((c) => c.bytes)).toString()).toBe(text);
   });
 
+  it('splits a read of many short rows into chunks of at most 1,536 lines, each with its true first line', async () => {
+    const text = 'room,id\n' + Array.from({ length: 10_000 }, (_, i) => `r,${i}`).join('\n') + '\n'; // ~6 bytes a row
+    const chunks = await chunksOf(text, 64 * 1024);
+    const rows = chunks.slice(1).map((c) => countLineBreaks(c.bytes, 0, c.bytes.length));
+    expect(Math.max(...rows)).toBeLessThanOrEqual(1536);
+    expect(rows.reduce((a, b) => a + b)).toBe(10_000);
+    expect(Buffer.concat(chunks.map((c) => c.bytes)).toString()).toBe(text);
+    for (const c of chunks.slice(1)) expect(c.bytes.toString().split('\n')[0]).toBe(`r,${c.firstLine - 2}`);
+  });
+
   it('cuts only at record boundaries: parsing chunk by chunk equals parsing the whole file (property)', async () => {
     await fc.assert(
-      fc.asyncProperty(hostile, fc.integer({ min: 1, max: 40 }), async (text, size) => {
+      fc.asyncProperty(hostile, fc.integer({ min: 1, max: 40 }), fc.integer({ min: 1, max: 4 }), async (text, size, maxLines) => {
         let whole;
         try {
           whole = parseRecords(text, 1);
         } catch {
           return; // a quote never closed: the run fails on it either way
         }
-        const chunks = await chunksOf(text, size);
+        const chunks = await chunksOf(text, size, undefined, maxLines);
         expect(Buffer.concat(chunks.map((c) => c.bytes)).toString()).toBe(text);
         const pieces = chunks.flatMap((c) => parseRecords(c.bytes.toString(), c.firstLine));
         expect(pieces).toEqual(whole);
