@@ -4,13 +4,14 @@
 //
 // Options: --rows N (default 1,000,000), --baseline-rows N (default 50,000 for (a); (b) runs 2x
 // and (c) 10x as many, so that process start-up stays a small part of each measurement; their
-// rate does not depend on the roster's length), --memory 100000,1000000,5000000, --no-readme.
+// rate does not depend on the roster's length), --memory 100000,1000000,5000000, --narrow 5000000
+// (rows of about 25 bytes, the hardest case for memory; 0 skips it), --no-readme.
 import { mkdtempSync, rmSync, readFileSync, writeFileSync, readdirSync } from 'node:fs';
 import { tmpdir, cpus, availableParallelism } from 'node:os';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { writeRoster } from './roster.mjs';
+import { writeRoster, writeNarrowRoster } from './roster.mjs';
 import { measure } from './measure.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -21,34 +22,37 @@ const { values } = parseArgs({
     rows: { type: 'string', default: '1000000' },
     'baseline-rows': { type: 'string', default: '50000' },
     memory: { type: 'string', default: '100000,1000000,5000000' },
+    narrow: { type: 'string', default: '5000000' },
     'no-readme': { type: 'boolean', default: false },
   },
 });
 const rows = Number(values.rows);
 const baselineRows = Number(values['baseline-rows']);
 const memoryRows = values.memory.split(',').filter(Boolean).map(Number);
+const narrowRows = Number(values.narrow);
 
 const KEY = 'b3nch0000b3nch0000b3nch0000b3nch0000b3nch0000b3nch0000b3nch0000';
 const env = { ...process.env, DAILY_API_KEY: KEY };
 const work = mkdtempSync(join(tmpdir(), 'meeting-tokens-bench-'));
 const rosters = new Map();
-async function roster(n) {
-  if (!rosters.has(n)) {
-    const path = join(work, `roster-${n}.csv`);
-    await writeRoster(path, n);
-    rosters.set(n, path);
+async function roster(n, narrow = false) {
+  const key = `${narrow ? 'narrow' : 'roster'}-${n}`;
+  if (!rosters.has(key)) {
+    const path = join(work, `${key}.csv`);
+    await (narrow ? writeNarrowRoster : writeRoster)(path, n);
+    rosters.set(key, path);
   }
-  return rosters.get(n);
+  return rosters.get(key);
 }
 
 let runs = 0;
-async function ours(n, extra = []) {
+async function ours(n, extra = [], narrow = false) {
   const out = join(work, `out-${runs++}`);
   const args = [
     cli,
     'run',
     '--roster',
-    await roster(n),
+    await roster(n, narrow),
     '--out',
     out,
     '--domain-id',
@@ -95,6 +99,7 @@ try {
   const c = await baseline('baseline-stream-hmac.mjs', baselineRows * 10);
   const memory = [];
   for (const n of memoryRows) memory.push(n === rows ? parallel : await ours(n));
+  const narrow = narrowRows > 0 ? await ours(narrowRows, [], true) : undefined;
 
   const line = (name, r) =>
     `| ${name} | ${fmt(r.rows)} | ${r.wall.toFixed(2)} | ${fmt(rate(r))} | ${r.cpu.toFixed(2)} | ${mb(r.peakRss)} | ${(rate(parallel) / rate(r)).toFixed(1)}x |`;
@@ -114,8 +119,13 @@ try {
     '| memory series | rows | wall s | rows/s | peak RSS MB |',
     '|---|---:|---:|---:|---:|',
     ...memory.map((r) => `| meeting-tokens run | ${fmt(r.rows)} | ${r.wall.toFixed(2)} | ${fmt(rate(r))} | ${mb(r.peakRss)} |`),
+    ...(narrow
+      ? [
+          `| meeting-tokens run, narrow rows (~25 bytes) | ${fmt(narrow.rows)} | ${narrow.wall.toFixed(2)} | ${fmt(rate(narrow))} | ${mb(narrow.peakRss)} |`,
+        ]
+      : []),
     '',
-    `Peak RSS spread across the series: ${spread.toFixed(0)}% (max/min - 1).`,
+    `Peak RSS spread across the series of realistic rows: ${spread.toFixed(0)}% (max/min - 1).`,
   ].join('\n');
   console.log(report);
 
@@ -130,7 +140,9 @@ try {
       `${fmt(rows)} rows in ${parallel.wall.toFixed(1)} s: ${fmt(rate(parallel))} rows/s end to end; ` +
       `${(rate(parallel) / rate(a)).toFixed(0)}x one jsonwebtoken.sign per row, ${(rate(parallel) / rate(b)).toFixed(0)}x one jose SignJWT per row, ` +
       `${(rate(parallel) / rate(c)).toFixed(1)}x one createHmac per row; peak RSS ${mb(Math.max(...peaks))} MB from ${fmt(Math.min(...memoryRows))} ` +
-      `to ${fmt(Math.max(...memoryRows))} rows (${availableParallelism()} cores, Node ${process.version}, ${new Date().toISOString().slice(0, 10)}).`;
+      `to ${fmt(Math.max(...memoryRows))} rows` +
+      (narrow ? ` (${mb(narrow.peakRss)} MB for ${fmt(narrow.rows)} narrow rows)` : '') +
+      ` (${availableParallelism()} cores, Node ${process.version}, ${new Date().toISOString().slice(0, 10)}).`;
     replace(join(root, 'README.md'), 'speed', summary);
     console.error('bench/README.md and README.md updated');
   }

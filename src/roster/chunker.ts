@@ -78,7 +78,7 @@ export function readChunks(
           data = data.subarray(end);
         }
         const cut = lastRecordEnd(data);
-        for (let start = 0; start < cut; ) {
+        for (let start = 0; start < cut;) {
           let end = cut;
           let lines = countLineBreaks(data, start, end);
           while (lines > maxChunkLines) {

@@ -21,7 +21,6 @@ import { lastRun } from '../state/history.js';
 import { runJob } from './run-job.js';
 import { lastSlot } from './last-slot.js';
 import { SchedulerMetrics } from './metrics.js';
-import { RedisCoordinator } from './redis-coordinator.js';
 import { WallClockSlots, wallClockSlot } from './wall-clock.js';
 
 export interface DaemonOptions {
@@ -78,7 +77,10 @@ export async function runDaemon(options: DaemonOptions): Promise<number> {
   const { log, stateDir } = options;
   const { scheduled, manual } = loadScheduledJobs(options.jobsDir, options.env);
   for (const name of manual) log.info({ job: name }, 'manual-only job (no schedule): run it with meeting-tokens run');
-  const coordinator = options.redisUrl ? await RedisCoordinator.connect(options.redisUrl) : undefined;
+  // The Redis client (about 19 MB) is loaded only for replicas.
+  const coordinator = options.redisUrl
+    ? await (await import('./redis-coordinator.js')).RedisCoordinator.connect(options.redisUrl)
+    : undefined;
   if (coordinator) log.info('replicas coordinated through Redis: each slot runs on one replica');
   const metrics = new SchedulerMetrics();
   const server =
