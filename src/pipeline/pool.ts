@@ -4,7 +4,7 @@
  */
 import { Worker } from 'node:worker_threads';
 import { MeetingTokensError, type ErrorCode } from '../errors.js';
-import type { BatchSpec } from './process-batch.js';
+import type { BatchResult, BatchSpec } from './process-batch.js';
 
 export interface ChunkRequest {
   id: number;
@@ -12,17 +12,8 @@ export interface ChunkRequest {
   firstLine: number;
 }
 
-export interface ChunkOutput {
-  tokens: Uint8Array | string;
-  rejects: Uint8Array | string;
-  /** Duplicate-check records (see `BatchResult.keys`). */
-  keys: Uint32Array;
-  read: number;
-  written: number;
-  rejected: number;
-  expMin: number;
-  expMax: number;
-}
+/** A chunk's result as the main thread receives it: a worker sends the rejects text as bytes. */
+export type ChunkOutput = Omit<BatchResult, 'rejects'> & { rejects: Uint8Array | string };
 
 export type ChunkReply = ({ id: number; ok: true } & ChunkOutput) | { id: number; ok: false; code: string; message: string };
 
