@@ -102,7 +102,8 @@ export async function removeStaleTemps(dir: string, now = Date.now()): Promise<s
  */
 export async function removeOrphanedOutputs(dir: string, job: string, now = Date.now()): Promise<string[]> {
   const names = await readdir(dir);
-  const manifests = new Set(names.map((name) => batchFilePattern(job, '.manifest.json').exec(name)?.[1]));
+  const manifest = batchFilePattern(job, '.manifest.json');
+  const manifests = new Set(names.map((name) => manifest.exec(name)?.[1]));
   const patterns = [batchFilePattern(job, '.csv'), batchFilePattern(job, '.rejects.csv')];
   const removed: string[] = [];
   for (const name of names) {
