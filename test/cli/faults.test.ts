@@ -13,7 +13,7 @@ async function bigRoster(path: string, rows: number): Promise<void> {
   await once(out, 'finish');
 }
 
-/** Starts a run and calls `during` once it is writing (a temporary file exists). */
+/** Starts a run and calls `during` once it is writing (a temporary file of its own exists). */
 async function runWhile(dir: string, during: (child: ReturnType<typeof spawn>) => void) {
   const out = join(dir, 'out');
   const child = spawn(
@@ -28,7 +28,9 @@ async function runWhile(dir: string, during: (child: ReturnType<typeof spawn>) =
   child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
   const closed = once(child, 'close');
   const start = Date.now();
-  while (!(existsSync(out) && readdirSync(out).some((f) => f.endsWith('.tmp')))) {
+  // Its own: a killed earlier run's leftovers are there from the start (and this run removes them).
+  const own = `.${child.pid}.`;
+  while (!(existsSync(out) && readdirSync(out).some((f) => f.includes(own) && f.endsWith('.tmp')))) {
     if (Date.now() - start > 20_000 || child.exitCode !== null) throw new Error(`the run never started writing: ${stderr}`);
     await new Promise((r) => setTimeout(r, 5));
   }
