@@ -141,7 +141,7 @@ try {
       `${(rate(parallel) / rate(a)).toFixed(0)}x one jsonwebtoken.sign per row, ${(rate(parallel) / rate(b)).toFixed(0)}x one jose SignJWT per row, ` +
       `${(rate(parallel) / rate(c)).toFixed(1)}x one createHmac per row; peak RSS ${mb(Math.max(...peaks))} MB from ${fmt(Math.min(...memoryRows))} ` +
       `to ${fmt(Math.max(...memoryRows))} rows` +
-      (narrow ? ` (${mb(narrow.peakRss)} MB for ${fmt(narrow.rows)} narrow rows)` : '') +
+      (narrow ? `, ${mb(narrow.peakRss)} MB for ${fmt(narrow.rows)} narrow rows` : '') +
       ` (${availableParallelism()} cores, Node ${process.version}, ${new Date().toISOString().slice(0, 10)}).`;
     replace(join(root, 'README.md'), 'speed', summary);
     console.error('bench/README.md and README.md updated');
