@@ -5,9 +5,8 @@
  * directory, unlinked as soon as it is opened so that a crash leaves nothing behind; at the end
  * the sorted runs are merged and equal hashes counted. Rosters under one run never touch disk.
  */
-import { open, unlink, type FileHandle } from 'node:fs/promises';
-import { join } from 'node:path';
-import { tempName, writeError, writeFully } from '../output/staged-file.js';
+import { unlink, type FileHandle } from 'node:fs/promises';
+import { openTempFile, writeFully } from '../output/staged-file.js';
 import { MeetingTokensError } from '../errors.js';
 import { sortRecords, WORDS } from './sort-records.js';
 
@@ -92,12 +91,8 @@ export class DuplicateCounter {
   private async spillRun(): Promise<void> {
     this.sortRun();
     if (!this.spill) {
-      const path = join(this.dir, tempName());
-      try {
-        this.spill = await open(path, 'wx+', 0o600);
-      } catch (error) {
-        throw writeError(error, this.dir);
-      }
+      const { path, handle } = await openTempFile(this.dir, 'wx+');
+      this.spill = handle;
       await unlink(path).catch(() => undefined);
     }
     const bytes = new Uint8Array(this.records.buffer, 0, this.count * WORDS * 4);

@@ -42,18 +42,8 @@ export class StagedFile {
 
   /** `names` gives the temporary names to try (tests plant files at them). */
   static async create(dir: string, finalName: string, names: () => string = tempName): Promise<StagedFile> {
-    for (let attempt = 1; ; attempt++) {
-      const tempPath = join(dir, names());
-      try {
-        // 'wx' = O_CREAT|O_EXCL: never follows or reuses a planted file or symlink, dangling or not.
-        return new StagedFile(dir, finalName, tempPath, await open(tempPath, 'wx', 0o600));
-      } catch (error) {
-        // 64 random bits make a clash by chance unlikely: something is there on purpose. Another
-        // random name is safe; a few clashes in a row mean the names are not random.
-        if ((error as NodeJS.ErrnoException).code === 'EEXIST' && attempt < TEMP_ATTEMPTS) continue;
-        throw writeError(error, dir);
-      }
-    }
+    const { path, handle } = await openTempFile(dir, 'wx', names);
+    return new StagedFile(dir, finalName, path, handle);
   }
 
   async write(data: string | Uint8Array): Promise<void> {
@@ -84,6 +74,28 @@ export class StagedFile {
       await this.handle.close().catch(() => undefined);
     }
     await unlink(this.tempPath).catch(() => undefined);
+  }
+}
+
+/**
+ * Creates a file under a random temporary name in `dir`, mode 0600. `flags` must hold 'x'
+ * (O_CREAT|O_EXCL): a planted file or symlink, dangling or not, is never followed or reused.
+ */
+export async function openTempFile(
+  dir: string,
+  flags: 'wx' | 'wx+',
+  names: () => string = tempName,
+): Promise<{ path: string; handle: FileHandle }> {
+  for (let attempt = 1; ; attempt++) {
+    const path = join(dir, names());
+    try {
+      return { path, handle: await open(path, flags, 0o600) };
+    } catch (error) {
+      // 64 random bits make a clash by chance unlikely: something is there on purpose. Another
+      // random name is safe; a few clashes in a row mean the names are not random.
+      if ((error as NodeJS.ErrnoException).code === 'EEXIST' && attempt < TEMP_ATTEMPTS) continue;
+      throw writeError(error, dir);
+    }
   }
 }
 
