@@ -25,7 +25,9 @@ export type ErrorCode =
   | 'DAILY_UNREACHABLE'
   | 'DAILY_BAD_ANSWER'
   | 'JOB_RUNNING'
-  | 'ROSTER_CHANGED';
+  | 'ROSTER_CHANGED'
+  | 'SLOT_PUBLISHED'
+  | 'HISTORY_UNRECORDED';
 
 export interface ErrorContext {
   job?: string;
@@ -53,6 +55,8 @@ export const EXIT = {
   usage: 2,
   tooManyRejects: 3,
   alreadyRunning: 4,
+  /** The batch was published (its manifest is the record), but its history line could not be written. */
+  publishedUnrecorded: 5,
 } as const;
 
 export function exitCodeFor(error: unknown): number {
@@ -69,6 +73,8 @@ export function exitCodeFor(error: unknown): number {
       return EXIT.tooManyRejects;
     case 'JOB_RUNNING':
       return EXIT.alreadyRunning;
+    case 'HISTORY_UNRECORDED':
+      return EXIT.publishedUnrecorded;
     default:
       return EXIT.failure;
   }

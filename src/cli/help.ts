@@ -17,7 +17,8 @@ DAILY_API_TIMEOUT_MS sets the per-request timeout (default 10000).
 
 Exit codes: 0 done (rejected rows allowed), 1 failure, 2 usage or configuration error,
             3 too many rejected rows (over max_reject_ratio: rejects and manifest published, no tokens),
-            4 the job is already running (another run holds its lock)
+            4 the job is already running (another run holds its lock),
+            5 published, but its line in the run history could not be written (do not run it again)
 `;
 
 export const RUN_HELP = `Usage:
@@ -95,13 +96,15 @@ The long-running worker: runs every job of the jobs directory (default ./jobs) t
 schedule: (cron, 5 fields or 6 with seconds; in its timezone:, default UTC). Every job file is
 checked first; any problem stops the start, one line each. One run per job at a time (the job's
 lock in the state directory, default ./state). A slot missed while the worker was down runs once
-at start (catch_up: true, the default).
+at start (catch_up: true, the default), unless a manifest in the job's output directory shows it
+ran. A slot that cannot start within 5 s of its time is skipped, never run late.
 
 SIGTERM or SIGINT: no new runs; runs in progress get --grace seconds (default 25) to finish,
 then are aborted (nothing published, history says aborted); exit 0. Restart to reload job files.
 
 Replicas: with REDIS_URL set (redis://host:port), several workers share the schedule and each
-slot of each job runs on exactly one of them; without it, the host lock applies.
+slot of each job runs on exactly one of them; an election Redis does not answer within 2 s skips
+the slot. Without REDIS_URL, the host lock applies.
 
 --metrics-port serves Prometheus metrics on /metrics and a liveness answer on /healthz, on
 127.0.0.1 unless --metrics-host says otherwise (0.0.0.0 in a container).

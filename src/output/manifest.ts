@@ -10,6 +10,8 @@ export type RunStatus = 'done' | 'failed';
 export interface Manifest {
   job: string;
   run_id: string;
+  /** The schedule slot this batch serves (ISO 8601), or null for a run by hand: what catch-up consults. */
+  slot: string | null;
   status: RunStatus;
   error?: { code: string; message: string };
   started_at: string;

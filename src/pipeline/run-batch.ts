@@ -31,6 +31,8 @@ export interface RunOptions {
   apiKey: ApiKey;
   /** The run's clock: `iat` of every token and the time in the output names. */
   now: Date;
+  /** The schedule slot this batch serves (ISO 8601), recorded in its manifest; null for a run by hand. */
+  slot?: string | null | undefined;
   log: Logger;
   signal?: AbortSignal | undefined;
   onProgress?: ((rowsRead: number) => void) | undefined;
@@ -189,6 +191,7 @@ export async function runBatch(options: RunOptions): Promise<RunResult> {
     const manifest: Manifest = {
       job: config.job,
       run_id: randomUUID(),
+      slot: options.slot ?? null,
       status,
       ...(tooMany ? { error: { code: 'TOO_MANY_REJECTS', message: tooManyMessage } } : {}),
       started_at: startedAt.toISOString(),

@@ -3,25 +3,26 @@
  * the job's time zone), one run per job at a time (node-cron's noOverlap within the process, the
  * job lock across processes). All job files are checked before anything is scheduled.
  *
- * Missed slots: with `catch_up` (default), a job whose last slot passed since its last recorded
- * run while the daemon was down runs once at start, not once per missed slot (as systemd timers
- * with Persistent=true). A job that never ran has missed nothing.
+ * Missed slots: with `catch_up` (default), a job whose last slot passed since its last run (in its
+ * history or its published manifests) while the daemon was down runs once at start, not once per
+ * missed slot (as systemd timers with Persistent=true). A job that never ran has missed nothing.
+ * Whether a slot runs here is the SlotGate's call; a slot whose manifest is published never runs
+ * again (run-job.ts).
  *
  * SIGTERM/SIGINT: stop scheduling; runs in progress get `graceMs` to finish, then are aborted
  * (nothing published, lock released, history says aborted); exit 0. Job files are reloaded by
  * restarting the daemon.
  */
-import { createTask, type ScheduledTask } from 'node-cron';
+import { createTask, type Logger as CronLogger, type ScheduledTask } from 'node-cron';
 import type { Logger } from 'pino';
 import { findJobFile, listJobNames, loadJob } from '../config/load-job.js';
 import { buildRunConfig, type RunConfig } from '../config/run-config.js';
 import { loadApiKey, type ApiKey } from '../config/api-key.js';
 import { MeetingTokensError } from '../errors.js';
-import { lastRun } from '../state/history.js';
 import { runJob } from './run-job.js';
-import { lastSlot } from './last-slot.js';
+import { missedSlot } from './last-slot.js';
 import { SchedulerMetrics } from './metrics.js';
-import { WallClockSlots, wallClockSlot } from './wall-clock.js';
+import { SlotGate, type SlotReason } from './slot-gate.js';
 
 export interface DaemonOptions {
   jobsDir: string;
@@ -90,63 +91,39 @@ export async function runDaemon(options: DaemonOptions): Promise<number> {
   const running = new Set<Promise<void>>();
   let stopping = false;
 
-  const wallClock = new WallClockSlots();
-  const trigger = async (job: ScheduledJob, slot: Date, reason: 'scheduled' | 'catch-up'): Promise<void> => {
-    if (stopping) return;
-    const local = wallClockSlot(slot, job.timezone);
-    // Replicas elect the wall-clock slot too, so the two instants of a fall-back repeat cannot go
-    // to two different replicas.
-    const firstHere = wallClock.first(job.name, slot, job.timezone);
-    const elected = firstHere && (!coordinator || (await coordinator.shouldRun(`${job.name}:wall:${local}`).catch(() => false)));
-    if (!elected) {
-      log.info(
-        { job: job.name, slot: slot.toISOString(), wallClock: local },
-        'slot skipped: this wall-clock time already ran (daylight saving)',
-      );
-      return;
-    }
+  const gate = new SlotGate(coordinator, log);
+  const runSlot = async (job: ScheduledJob, slot: Date, reason: SlotReason): Promise<void> => {
+    if (!(await gate.admit(job.name, job.timezone, slot, reason))) return;
     const started = Date.now();
-    log.info({ job: job.name, slot: slot.toISOString(), reason }, 'run starting');
-    const run = runJob({
-      config: job.config,
-      apiKey: job.apiKey,
-      now: new Date(),
-      log,
-      stateDir,
-      slot: slot.toISOString(),
-      signal: controller.signal,
-    })
-      .then((result) => {
-        const m = result.manifest;
-        metrics.recordRun(job.name, m.status, (Date.now() - started) / 1000, {
-          tokens: m.tokens_written,
-          rejects: m.rows_rejected,
-          duplicates: m.duplicates.rows,
-        });
-        log.info(
-          {
-            job: job.name,
-            slot: slot.toISOString(),
-            status: m.status,
-            tokens: m.tokens_written,
-            rejects: m.rows_rejected,
-            duplicates: m.duplicates.rows,
-            ms: Date.now() - started,
-          },
-          'run finished',
-        );
-      })
-      .catch((error: unknown) => {
-        const code = error instanceof MeetingTokensError ? error.code : 'INTERNAL';
-        const message = error instanceof MeetingTokensError ? error.message : `internal error (${(error as Error).name})`;
-        metrics.recordRun(
-          job.name,
-          code === 'JOB_RUNNING' ? 'skipped' : code === 'ABORTED' ? 'aborted' : 'failed',
-          (Date.now() - started) / 1000,
-        );
-        if (code === 'JOB_RUNNING') log.warn({ job: job.name, slot: slot.toISOString() }, `run skipped: ${message}`);
-        else log.error({ job: job.name, slot: slot.toISOString(), code, ms: Date.now() - started }, message);
+    const fields = { job: job.name, slot: slot.toISOString() };
+    log.info({ ...fields, reason, lateMs: started - slot.getTime() }, 'run starting');
+    try {
+      const { manifest: m } = await runJob({
+        config: job.config,
+        apiKey: job.apiKey,
+        now: new Date(),
+        log,
+        stateDir,
+        slot: slot.toISOString(),
+        signal: controller.signal,
       });
+      const counts = { tokens: m.tokens_written, rejects: m.rows_rejected, duplicates: m.duplicates.rows };
+      metrics.recordRun(job.name, m.status, (Date.now() - started) / 1000, counts);
+      log.info({ ...fields, status: m.status, ...counts, ms: Date.now() - started }, 'run finished');
+    } catch (error) {
+      const code = error instanceof MeetingTokensError ? error.code : 'INTERNAL';
+      const message = error instanceof MeetingTokensError ? error.message : `internal error (${(error as Error).name})`;
+      const status = { JOB_RUNNING: 'skipped', SLOT_PUBLISHED: 'skipped', ABORTED: 'aborted', HISTORY_UNRECORDED: 'done' }[code as string];
+      metrics.recordRun(job.name, status ?? 'failed', (Date.now() - started) / 1000);
+      if (code === 'JOB_RUNNING') log.warn(fields, `run skipped: ${message}`);
+      else if (code === 'SLOT_PUBLISHED') log.warn(fields, `slot skipped: ${message}`);
+      else log.error({ ...fields, code, ms: Date.now() - started }, message);
+    }
+  };
+  // Every slot from its election to the end of its run is tracked, so that a stop waits for it.
+  const trigger = (job: ScheduledJob, slot: Date, reason: SlotReason): Promise<void> => {
+    if (stopping) return Promise.resolve();
+    const run = runSlot(job, slot, reason);
     running.add(run);
     return run.finally(() => running.delete(run));
   };
@@ -157,36 +134,21 @@ export async function runDaemon(options: DaemonOptions): Promise<number> {
       timezone: job.timezone,
       noOverlap: true,
       name: job.name,
-      ...(coordinator ? { distributed: true, runCoordinator: coordinator } : {}),
+      logger: cronLogger(log),
     });
-    task.on('execution:skipped', (ctx) =>
-      log.info(
-        { job: job.name, slot: ctx.date.toISOString(), reason: ctx.reason },
-        ctx.reason === 'not-elected' ? 'slot taken by another replica' : 'slot skipped: Redis did not answer',
-      ),
-    );
     task.on('execution:overlap', (ctx) =>
       log.warn({ job: job.name, slot: ctx.date.toISOString() }, 'slot skipped: the previous run is still going'),
     );
     task.on('execution:missed', (ctx) => log.warn({ job: job.name, slot: ctx.date.toISOString() }, 'slot missed'));
     tasks.push(task);
     if (job.catchUp) {
-      const last = await lastRun(stateDir, job.name);
-      if (last) {
-        const lastTime = Date.parse(last.slot ?? last.start);
-        const slot = lastSlot(task, job.schedule.trim().split(/\s+/).length === 6, new Date(), lastTime);
-        // With replicas, the catch-up of a slot is elected like the slot itself (same key).
-        const elected =
-          slot &&
-          slot.getTime() > lastTime &&
-          (!coordinator || (await coordinator.shouldRun(`${job.name}:${slot.toISOString()}`).catch(() => false)));
-        if (slot && elected) {
-          log.info(
-            { job: job.name, slot: slot.toISOString(), lastRun: last.slot ?? last.start },
-            'catching up a slot missed while the daemon was down',
-          );
-          void trigger(job, slot, 'catch-up');
-        }
+      const slot = await missedSlot(task, job, stateDir);
+      if (slot) {
+        log.info(
+          { job: job.name, slot: slot.slot.toISOString(), lastRun: slot.lastRun },
+          'catching up a slot missed while the daemon was down',
+        );
+        void trigger(job, slot.slot, 'catch-up');
       }
     }
     await task.start();
@@ -214,4 +176,20 @@ export async function runDaemon(options: DaemonOptions): Promise<number> {
   }
   log.info('scheduler stopped');
   return 0;
+}
+
+/**
+ * node-cron's own log lines as pino lines (its default logger writes coloured text to the
+ * console). Its warnings (a slot overlapping a run, a missed slot) come with an event that is
+ * logged above with job and slot, so they go to debug.
+ */
+function cronLogger(log: Logger): CronLogger {
+  const cron = log.child({ module: 'node-cron' });
+  const text = (message: string | Error): string => (message instanceof Error ? message.message : message);
+  return {
+    info: (message) => cron.debug(message),
+    warn: (message) => cron.debug(message),
+    debug: (message) => cron.debug(text(message)),
+    error: (message, error) => cron.error(error ? { error: error.message } : {}, text(message)),
+  };
 }

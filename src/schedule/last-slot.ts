@@ -7,6 +7,8 @@
  * one hour of seconds. A slot missed longer ago than that is not caught up.
  */
 import type { ScheduledTask } from 'node-cron';
+import { lastRun } from '../state/history.js';
+import { publishedRuns } from './published-slots.js';
 
 export const CATCH_UP_MINUTES = 31 * 24 * 60;
 export const CATCH_UP_SECONDS = 3600;
@@ -20,4 +22,26 @@ export function lastSlot(task: Pick<ScheduledTask, 'match'>, withSeconds: boolea
     if (task.match(date)) return date;
   }
   return undefined;
+}
+
+/**
+ * The slot to catch up at start: the latest slot after the job's last run, or undefined. The last
+ * run is the later of this scheduler's own history and the job's published manifests, which
+ * every replica sees and which outlive any one replica's state (a run killed between its manifest
+ * and its history line has published all the same). A job with neither never ran and has missed
+ * nothing.
+ */
+export async function missedSlot(
+  task: Pick<ScheduledTask, 'match'>,
+  job: { name: string; schedule: string; config: { outDir: string } },
+  stateDir: string,
+  now = new Date(),
+): Promise<{ slot: Date; lastRun: string } | undefined> {
+  const last = await lastRun(stateDir, job.name);
+  const times = (await publishedRuns(job.config.outDir, job.name)).map((run) => run.started);
+  if (last) times.push(Date.parse(last.slot ?? last.start));
+  const lastTime = Math.max(...times.filter(Number.isFinite));
+  if (lastTime === -Infinity) return undefined;
+  const slot = lastSlot(task, job.schedule.trim().split(/\s+/).length === 6, now, lastTime);
+  return slot && slot.getTime() > lastTime ? { slot, lastRun: new Date(lastTime).toISOString() } : undefined;
 }

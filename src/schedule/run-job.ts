@@ -1,6 +1,8 @@
 /**
  * One run of a job, by hand or on schedule: the domain lookup if needed, the job's lock, the
  * batch, and a line in the job's history whatever the outcome. `run` and `schedule` share it.
+ * A scheduled run whose slot's manifest is already published does not run again; a run that
+ * published but could not write its history line says so (HISTORY_UNRECORDED), never "failed".
  */
 import type { Logger } from 'pino';
 import type { RunConfig } from '../config/run-config.js';
@@ -10,6 +12,7 @@ import { runBatch, type RunResult } from '../pipeline/run-batch.js';
 import { JobLock } from '../state/job-lock.js';
 import { appendHistory, type HistoryEntry } from '../state/history.js';
 import { MeetingTokensError } from '../errors.js';
+import { publishedSlot } from './published-slots.js';
 import { applyRetention } from './retention.js';
 
 export interface JobRunOptions {
@@ -36,21 +39,40 @@ export async function runJob(options: JobRunOptions): Promise<RunResult> {
     config = { ...config, domainId: domain.domainId, domainName: config.domainName ?? domain.domainName };
   }
   const lock = await JobLock.acquire(stateDir, config.job);
-  const start = new Date().toISOString();
-  const record = (entry: Omit<HistoryEntry, 'job' | 'slot' | 'start' | 'end'>): Promise<void> =>
-    appendHistory(stateDir, { job: config.job, slot, start, end: new Date().toISOString(), ...entry });
   try {
-    const result = await runBatch({
-      config,
-      apiKey,
-      now: options.now,
-      log,
-      signal: options.signal,
-      onProgress: options.onProgress,
-      workers: options.workers,
-    });
+    if (slot !== null) {
+      // Under the lock, so a run of this host cannot publish the slot meanwhile.
+      const manifest = await publishedSlot(config.outDir, config.job, slot);
+      if (manifest !== undefined) {
+        throw new MeetingTokensError('SLOT_PUBLISHED', `slot ${slot} of job ${config.job} was already published (${manifest})`, {
+          job: config.job,
+        });
+      }
+    }
+    const start = new Date().toISOString();
+    const record = (entry: Omit<HistoryEntry, 'job' | 'slot' | 'start' | 'end'>): Promise<void> =>
+      appendHistory(stateDir, { job: config.job, slot, start, end: new Date().toISOString(), ...entry });
+    let result: RunResult;
+    try {
+      result = await runBatch({
+        config,
+        apiKey,
+        now: options.now,
+        slot,
+        log,
+        signal: options.signal,
+        onProgress: options.onProgress,
+        workers: options.workers,
+      });
+    } catch (error) {
+      const code = error instanceof MeetingTokensError ? error.code : 'INTERNAL';
+      const message = error instanceof MeetingTokensError ? error.message : `internal error (${(error as Error).name})`;
+      await record({ status: code === 'ABORTED' ? 'aborted' : 'failed', error: { code, message } }).catch(() => undefined);
+      throw error;
+    }
     const m = result.manifest;
-    await record({
+    // Published: whatever fails from here on, the batch is out and its manifest says so.
+    const unrecorded = await record({
       status: m.status,
       rows_read: m.rows_read,
       tokens_written: m.tokens_written,
@@ -58,7 +80,10 @@ export async function runJob(options: JobRunOptions): Promise<RunResult> {
       duplicate_rows: m.duplicates.rows,
       outputs: [m.files.tokens?.name, m.files.rejects?.name, result.manifestPath.split('/').pop()].filter((n): n is string => !!n),
       ...(m.error ? { error: m.error } : {}),
-    });
+    }).then(
+      () => undefined,
+      (error: unknown) => error as Error,
+    );
     if (m.status === 'done' && config.keep !== undefined) {
       // Retention never fails a run that has published.
       await applyRetention(config.outDir, config.job, config.keep, new Date()).then(
@@ -68,13 +93,22 @@ export async function runJob(options: JobRunOptions): Promise<RunResult> {
           log.warn({ job: config.job, code: (error as NodeJS.ErrnoException).code }, 'retention skipped: cannot list the output directory'),
       );
     }
+    if (unrecorded) {
+      throw new MeetingTokensError(
+        'HISTORY_UNRECORDED',
+        `published ${result.manifestPath}; could not record it in history: ${historyError(unrecorded, stateDir)}`,
+        { job: config.job },
+      );
+    }
     return result;
-  } catch (error) {
-    const code = error instanceof MeetingTokensError ? error.code : 'INTERNAL';
-    const message = error instanceof MeetingTokensError ? error.message : `internal error (${(error as Error).name})`;
-    await record({ status: code === 'ABORTED' ? 'aborted' : 'failed', error: { code, message } }).catch(() => undefined);
-    throw error;
   } finally {
     await lock.release();
   }
+}
+
+function historyError(error: Error, stateDir: string): string {
+  if (error instanceof MeetingTokensError) return error.message;
+  const code = (error as NodeJS.ErrnoException).code;
+  if (code === 'ENOSPC' || code === 'EDQUOT') return `${stateDir} is full (${code}); do not run it again`;
+  return `${code ?? error.name} in ${stateDir}; do not run it again`;
 }
