@@ -38,7 +38,7 @@ export async function missedSlot(
   now = new Date(),
 ): Promise<{ slot: Date; lastRun: string } | undefined> {
   const last = await lastRun(stateDir, job.name);
-  const times = (await publishedRuns(job.config.outDir, job.name)).map((run) => run.started);
+  const times = (await publishedRuns(job.config.outDir, job.name)).map((run) => run.at);
   if (last) times.push(Date.parse(last.slot ?? last.start));
   const lastTime = Math.max(...times.filter(Number.isFinite));
   if (lastTime === -Infinity) return undefined;

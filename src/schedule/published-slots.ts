@@ -8,11 +8,11 @@ import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { batchFilePattern, type Manifest } from '../output/manifest.js';
 
-/** A published batch: its manifest's name, the slot it served (null: a run by hand) and when it started. */
+/** A published batch: its manifest's name, the slot it served (null: a run by hand), and its slot's time or else its start. */
 export interface PublishedRun {
   manifest: string;
   slot: string | null;
-  started: number;
+  at: number;
 }
 
 /** `20261127T090503Z` -> its time in ms. */
@@ -41,7 +41,7 @@ export async function publishedRuns(outDir: string, job: string, since = -Infini
       const manifest = JSON.parse(await readFile(join(outDir, name), 'utf8')) as Partial<Manifest>;
       if (manifest.job !== job) continue;
       const slot = typeof manifest.slot === 'string' ? manifest.slot : null;
-      runs.push({ manifest: name, slot, started: Date.parse(slot ?? manifest.started_at ?? '') });
+      runs.push({ manifest: name, slot, at: Date.parse(slot ?? manifest.started_at ?? '') });
     } catch {
       // removed by retention meanwhile, or not a manifest of ours
     }
