@@ -39,6 +39,14 @@ export interface DaemonOptions {
   redisUrl?: string | undefined;
 }
 
+/** The metrics status of a run that ended in an error; a run whose history line failed has published. */
+const RUN_STATUS: Partial<Record<string, string>> = {
+  JOB_RUNNING: 'skipped',
+  SLOT_PUBLISHED: 'skipped',
+  ABORTED: 'aborted',
+  HISTORY_UNRECORDED: 'done',
+};
+
 interface ScheduledJob {
   name: string;
   schedule: string;
@@ -113,8 +121,7 @@ export async function runDaemon(options: DaemonOptions): Promise<number> {
     } catch (error) {
       const code = error instanceof MeetingTokensError ? error.code : 'INTERNAL';
       const message = error instanceof MeetingTokensError ? error.message : `internal error (${(error as Error).name})`;
-      const status = { JOB_RUNNING: 'skipped', SLOT_PUBLISHED: 'skipped', ABORTED: 'aborted', HISTORY_UNRECORDED: 'done' }[code as string];
-      metrics.recordRun(job.name, status ?? 'failed', (Date.now() - started) / 1000);
+      metrics.recordRun(job.name, RUN_STATUS[code] ?? 'failed', (Date.now() - started) / 1000);
       if (code === 'JOB_RUNNING') log.warn(fields, `run skipped: ${message}`);
       else if (code === 'SLOT_PUBLISHED') log.warn(fields, `slot skipped: ${message}`);
       else log.error({ ...fields, code, ms: Date.now() - started }, message);
