@@ -1,53 +1,37 @@
 #!/usr/bin/env node
 /**
- * meeting-tokens: entry point. Dispatches to one command and turns every error into one line on
- * stderr and a documented exit code.
+ * meeting-tokens: entry point. Parses the command line against the declarations (cli/commands.ts),
+ * runs one command, and turns every error into one line on stderr and a documented exit code.
  */
-import './cli/heap.js'; // first: sizes the heap before anything allocates
+import { CommanderError } from 'commander';
 import { MeetingTokensError, exitCodeFor, EXIT } from './errors.js';
-import { MAIN_HELP } from './cli/help.js';
-import { TOOL } from './version.js';
+import { buildProgram } from './cli/program.js';
+import { usageFromCommander } from './cli/usage-error.js';
 
 export async function main(argv: string[]): Promise<number> {
-  const [command, ...rest] = argv;
-  // Each command loads only its own modules: the scheduler's (Redis client, Prometheus) cost a
-  // run about 30 MB of memory it never used.
-  switch (command) {
-    case 'run':
-      return (await import('./cli/run-command.js')).runCommand(rest);
-    case 'verify':
-      return (await import('./cli/verify-command.js')).verifyCommand(rest);
-    case 'decode':
-      return (await import('./cli/decode-command.js')).decodeCommand(rest);
-    case 'domain':
-      return (await import('./cli/domain-command.js')).domainCommand(rest);
-    case 'status':
-      return (await import('./cli/status-command.js')).statusCommand(rest);
-    case 'schedule':
-      return (await import('./cli/schedule-command.js')).scheduleCommand(rest);
-    case '--version':
-    case '-v':
-      process.stdout.write(`${TOOL.version}\n`);
-      return EXIT.ok;
-    case undefined:
-    case 'help':
-    case '--help':
-    case '-h':
-      process.stdout.write(MAIN_HELP);
-      return command === undefined ? EXIT.usage : EXIT.ok;
-    default:
-      throw new MeetingTokensError('USAGE', `unknown command "${command}"; see meeting-tokens --help`);
+  let exitCode: number = EXIT.ok;
+  const program = buildProgram(async (code) => {
+    exitCode = await code;
+  });
+  if (argv.length === 0) {
+    process.stderr.write(program.helpInformation());
+    return EXIT.usage;
   }
+  try {
+    await program.parseAsync(argv, { from: 'user' });
+  } catch (error) {
+    if (!(error instanceof CommanderError)) throw error;
+    // --help and --version end here too, with exit code 0.
+    if (error.exitCode === 0) return EXIT.ok;
+    const command = program.commands.find((c) => c.name() === argv[0]);
+    throw usageFromCommander(error, command ? `meeting-tokens ${command.name()}` : 'meeting-tokens');
+  }
+  return exitCode;
 }
 
 function report(error: unknown): number {
   if (error instanceof MeetingTokensError) {
     process.stderr.write(`meeting-tokens: ${error.message}\n`);
-  } else if ((error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
-    // node:util parseArgs: unknown option or missing value.
-    const first = (error as Error).message.split('. ')[0];
-    process.stderr.write(`meeting-tokens: ${first}; see --help\n`);
-    return EXIT.usage;
   } else {
     // Unexpected: name the kind, not the details (they could quote roster content).
     const name =

@@ -3,7 +3,7 @@
  * `redact` is a second line of defence; the key and tokens are never passed to a log call.
  */
 import { createRequire } from 'node:module';
-import { pino, type Logger, type LevelWithSilent } from 'pino';
+import { pino, type Logger, type LevelWithSilent, type LoggerOptions } from 'pino';
 import type { PrettyStream } from 'pino-pretty';
 
 // pino-pretty (about 10 MB of memory) is loaded only for a terminal, never in a container's run.
@@ -11,8 +11,25 @@ const requireModule = createRequire(import.meta.url);
 
 export const REDACT_PATHS = ['key', 'apiKey', 'api_key', 'token', 'authorization', '*.key', '*.apiKey', '*.token', '*.authorization'];
 
-export function createLogger(level: LevelWithSilent = 'info', tty: boolean = process.stderr.isTTY === true): Logger {
-  const options = { level, redact: { paths: REDACT_PATHS, censor: '[redacted]' }, base: { pid: process.pid } };
+/**
+ * `onWarning` receives the message of every line logged at warn or above (for a command's
+ * `--json` result); lines below the logger's level are not logged and not passed on.
+ */
+export function createLogger(
+  level: LevelWithSilent = 'info',
+  tty: boolean = process.stderr.isTTY === true,
+  onWarning?: (message: string) => void,
+): Logger {
+  const options: LoggerOptions = { level, redact: { paths: REDACT_PATHS, censor: '[redacted]' }, base: { pid: process.pid } };
+  if (onWarning) {
+    options.hooks = {
+      logMethod(args, method, levelValue) {
+        const message = args.find((arg): arg is string => typeof arg === 'string');
+        if (levelValue >= 40 && message !== undefined) onWarning(message);
+        method.apply(this, args);
+      },
+    };
+  }
   if (tty) {
     const pretty = requireModule('pino-pretty') as typeof import('pino-pretty');
     const stream: PrettyStream = pretty({ destination: 2, sync: true, ignore: 'pid,hostname', translateTime: 'SYS:HH:MM:ss' });

@@ -4,8 +4,7 @@ import { readFileSync } from 'node:fs';
 import { MeetingTokensError } from '../errors.js';
 import { LONG_NAME_BY_CLAIM } from '../claims/properties.js';
 import { isoSeconds } from '../output/columns.js';
-import { DECODE_HELP } from './help.js';
-import { usageError } from './args.js';
+import { printResult, type OutputFlags } from './output.js';
 
 export function decodeClaims(token: string): Record<string, unknown> {
   let header: unknown;
@@ -27,13 +26,14 @@ export function decodeClaims(token: string): Record<string, unknown> {
   return out;
 }
 
-export function decodeCommand(argv: string[]): number {
-  if (argv.includes('--help') || argv.includes('-h')) {
-    process.stdout.write(DECODE_HELP);
-    return 0;
-  }
-  if (argv.length !== 1) throw usageError('decode takes one token (or - to read it from standard input)');
-  const token = argv[0] === '-' ? readFileSync(0, 'utf8').trim() : argv[0]!.trim();
-  process.stdout.write(JSON.stringify(decodeClaims(token), null, 2) + '\n');
+/** `decode <token|->`; `--json` prints the claims on one line instead of indented. */
+export async function decodeCommand(argument: string, values: OutputFlags): Promise<number> {
+  const token = argument === '-' ? readFileSync(0, 'utf8').trim() : argument.trim();
+  const claims = decodeClaims(token);
+  printResult(
+    values,
+    () => JSON.stringify(claims, null, 2) + '\n',
+    () => claims,
+  );
   return 0;
 }

@@ -18,14 +18,23 @@ export interface LoadedJob {
 
 const JOB_NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]*$/;
 
-/** `weekly-standup` -> jobs/weekly-standup.yaml; a path ending in .yaml/.yml is taken as it is. */
+/** How a "not found" message tells the user to look elsewhere. */
+const POINT_ELSEWHERE = 'give --jobs <dir> or set MEETING_TOKENS_JOBS, or run a job file by its path (ending in .yaml or .yml)';
+
+/**
+ * `weekly-standup` -> <jobsDir>/weekly-standup.yaml (or .yml); a path ending in .yaml or .yml is
+ * that file, relative to the working directory. Returns an absolute path.
+ */
 export function findJobFile(nameOrPath: string, jobsDir: string): string {
   if (/\.ya?ml$/i.test(nameOrPath)) {
-    if (existsSync(nameOrPath)) return resolve(nameOrPath);
-    throw new MeetingTokensError('JOB_NOT_FOUND', `job file ${nameOrPath} does not exist`, { file: nameOrPath });
+    const file = resolve(nameOrPath);
+    if (existsSync(file)) return file;
+    const inJobs = join(resolve(jobsDir), basename(nameOrPath));
+    const hint = existsSync(inJobs) ? `; ${inJobs} exists: run it by name, ${basename(nameOrPath, extname(nameOrPath))}` : '';
+    throw new MeetingTokensError('JOB_NOT_FOUND', `job file ${file} does not exist${hint}`, { file: nameOrPath });
   }
   if (!JOB_NAME.test(nameOrPath)) {
-    throw new MeetingTokensError('USAGE', `"${nameOrPath}" is not a job name (letters, digits, . _ -)`);
+    throw new MeetingTokensError('USAGE', `"${nameOrPath}" is not a job name (letters, digits, . _ -) or a path ending in .yaml or .yml`);
   }
   for (const ext of ['.yaml', '.yml']) {
     const file = join(jobsDir, nameOrPath + ext);
@@ -33,7 +42,18 @@ export function findJobFile(nameOrPath: string, jobsDir: string): string {
   }
   const known = listJobNames(jobsDir);
   const hint = known.length > 0 ? `; jobs there: ${known.join(', ')}` : '';
-  throw new MeetingTokensError('JOB_NOT_FOUND', `no job "${nameOrPath}" in ${jobsDir}/ (looked for ${nameOrPath}.yaml)${hint}`);
+  throw new MeetingTokensError(
+    'JOB_NOT_FOUND',
+    `no job "${nameOrPath}" in ${resolve(jobsDir)}/ (looked for ${nameOrPath}.yaml)${hint}; ${POINT_ELSEWHERE}`,
+  );
+}
+
+/** The error for a jobs directory without job files (status, schedule). */
+export function noJobFiles(jobsDir: string): MeetingTokensError {
+  return new MeetingTokensError(
+    'JOB_NOT_FOUND',
+    `no job files (*.yaml) in ${resolve(jobsDir)}/; give --jobs <dir> or set MEETING_TOKENS_JOBS`,
+  );
 }
 
 export function listJobNames(jobsDir: string): string[] {

@@ -15,7 +15,7 @@
  */
 import { createTask, type Logger as CronLogger, type ScheduledTask } from 'node-cron';
 import type { Logger } from 'pino';
-import { findJobFile, listJobNames, loadJob } from '../config/load-job.js';
+import { findJobFile, listJobNames, loadJob, noJobFiles } from '../config/load-job.js';
 import { buildRunConfig, type RunConfig } from '../config/run-config.js';
 import { loadApiKey, type ApiKey } from '../config/api-key.js';
 import { MeetingTokensError } from '../errors.js';
@@ -59,7 +59,7 @@ interface ScheduledJob {
 /** Loads and checks every job file; throws one error listing every problem, one line each. */
 export function loadScheduledJobs(jobsDir: string, env: NodeJS.ProcessEnv): { scheduled: ScheduledJob[]; manual: string[] } {
   const names = listJobNames(jobsDir);
-  if (names.length === 0) throw new MeetingTokensError('JOB_NOT_FOUND', `no job files (*.yaml) in ${jobsDir}/`);
+  if (names.length === 0) throw noJobFiles(jobsDir);
   const problems: string[] = [];
   const scheduled: ScheduledJob[] = [];
   const manual: string[] = [];

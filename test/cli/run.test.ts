@@ -139,7 +139,11 @@ describe('meeting-tokens run (built CLI, real files)', () => {
     writeFile(dir, 'roster.csv', 'room,name\nbad room,A\nbad/room,B\ngood,C\n');
     const result = await runCli(adHoc(dir, ['--max-reject-ratio', '0.5']));
     expect(result.code).toBe(3);
-    expect(result.stdout).toMatch(/^failed: 2 of 3 rows rejected, more than max_reject_ratio 0.5; no tokens were published/);
+    // An error like any other: one line on stderr, nothing on stdout.
+    expect(result.stdout).toBe('');
+    expect(result.stderr).toMatch(
+      /^meeting-tokens: 2 of 3 rows rejected, more than max_reject_ratio 0.5; no tokens were published.* -> .*\.manifest\.json\n$/,
+    );
     const out = join(dir, 'out');
     expect(readdirSync(out).sort()).toEqual([`roster-${STAMP}.manifest.json`, `roster-${STAMP}.rejects.csv`]);
     const manifest = JSON.parse(readFileSync(join(out, `roster-${STAMP}.manifest.json`), 'utf8'));

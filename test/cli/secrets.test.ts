@@ -75,6 +75,6 @@ describe('the API key never leaks', () => {
     // The key file a test writes itself, in a directory the run looks at, is not a leak.
     const keyFile = writeFile(dir, 'key', SECRET);
     const status = await runCli(['status', '--jobs', dir], { env: { DAILY_API_KEY: undefined, DAILY_API_KEY_FILE: keyFile } });
-    expect(status.stderr).toBe(`meeting-tokens: no job files (*.yaml) in ${dir}/\n`);
+    expect(status.stderr).toBe(`meeting-tokens: no job files (*.yaml) in ${dir}/; give --jobs <dir> or set MEETING_TOKENS_JOBS\n`);
   });
 });

@@ -1,0 +1,204 @@
+/**
+ * Every command and option of `meeting-tokens`, declared once. Parsing, validation, `--help`,
+ * "did you mean", shell completion and the README's option lists all come from here. Each action
+ * loads its command's own modules only when that command runs: the scheduler's Redis and
+ * Prometheus clients cost a run about 30 MB it never used.
+ */
+import { Argument, Command, Option } from 'commander';
+import {
+  allowWeakKeyOption,
+  jobsOption,
+  jsonOption,
+  logLevelOption,
+  nowOption,
+  quietOption,
+  stateOption,
+  wholeNumber,
+  numberFrom,
+} from './options.js';
+
+/** Receives each action's exit code. */
+export type ExitSink = (code: Promise<number>) => Promise<void>;
+
+export function runCommandSpec(done: ExitSink): Command {
+  return new Command('run')
+    .summary('sign one batch: a job file, or a roster given by flags')
+    .description(
+      'Reads the roster, signs one token per row and publishes the files below into the output directory. ' +
+        "A run without a job file is named after the roster file. Rows that repeat an earlier row's (room, user_id) " +
+        'get their tokens too; they are counted in the manifest (duplicates) and warned about. Options override the job file.',
+    )
+    .addArgument(new Argument('[job]', 'a job name (<jobs>/<job>.yaml) or the path of a .yaml/.yml job file'))
+    .addOption(jobsOption())
+    .addOption(stateOption())
+    .addOption(new Option('--roster <file>', 'roster CSV (UTF-8; header row required)'))
+    .addOption(
+      new Option('--out <dir>', "output directory (created 0700 when missing; its parent must exist; never the roster's own directory)"),
+    )
+    .addOption(
+      new Option('--domain-id <uuid>', 'Daily domain id; without it (here or in the job) it is looked up at Daily once at the start'),
+    )
+    .addOption(new Option('--domain-name <name>', 'subdomain for join links https://<name>.daily.co/<room>?t=<token>'))
+    .addOption(new Option('--ttl <duration>', 'token lifetime when a row has no expires_at (job default 1d), e.g. 90m 36h 7d 2w'))
+    .addOption(new Option('--max-ttl <duration>', 'no token expires later than this after issue (job default 30d)'))
+    .addOption(new Option('--allow-all-rooms', 'sign rows without a room as tokens valid for every room of the domain'))
+    .addOption(
+      new Option(
+        '--max-reject-ratio <ratio>',
+        'fail the run (exit 3) when more rows than this share are rejected, 0 to 1 (job default 0.5)',
+      ),
+    )
+    .addOption(new Option('--offline', 'never call Daily: a missing domain id is an error instead'))
+    .addOption(nowOption("the run's clock (iat and file names), for reproducible runs"))
+    .addOption(allowWeakKeyOption())
+    .addOption(
+      new Option(
+        '--workers <n>',
+        'signing threads; 0 signs on the main thread (default: one per core for rosters of 2 MB or more, else 0); output is identical either way',
+      ).argParser(wholeNumber('workers', 0, 64)),
+    )
+    .addOption(logLevelOption())
+    .addOption(jsonOption('the result (counts, files, exit status, warnings)'))
+    .addOption(quietOption())
+    .addHelpText(
+      'after',
+      '\nPublished files:\n' +
+        '  <job>-<yyyymmddThhmmssZ>.csv            tokens and join links (mode 0600)\n' +
+        '  <job>-<yyyymmddThhmmssZ>.rejects.csv    rows that could not become tokens, with line and reason\n' +
+        '  <job>-<yyyymmddThhmmssZ>.manifest.json  counts, checksums, status; written last\n' +
+        '\nExamples:\n' +
+        '  meeting-tokens run weekly-standup               jobs/weekly-standup.yaml (or $MEETING_TOKENS_JOBS/...)\n' +
+        '  meeting-tokens run ~/events/demo.yaml           that job file\n' +
+        '  meeting-tokens run --roster rooms.csv --out out/ --domain-id <uuid> --ttl 7d\n',
+    )
+    .action(async (job: string | undefined, values) => {
+      await import('./heap.js'); // before the batch's modules allocate
+      await done((await import('./run-command.js')).runCommand(job, values));
+    });
+}
+
+export function verifyCommandSpec(done: ExitSink): Command {
+  return new Command('verify')
+    .summary('check every token of an output file')
+    .description(
+      'Checks every token of an output file with jose and the API key (DAILY_API_KEY or DAILY_API_KEY_FILE): ' +
+        'the signature, and that its claims match the row (room, user name, user id, owner, exp, join link). ' +
+        'Expired tokens are counted but are not a failure. Exits 1 on any bad signature or mismatch, or a ' +
+        'token Daily refused.',
+    )
+    .addArgument(new Argument('<file>', 'a published tokens CSV'))
+    .addOption(nowOption('check expiry against this time instead of now'))
+    .addOption(allowWeakKeyOption())
+    .addOption(new Option('--online', 'also ask Daily (GET /meeting-tokens/:token) about a random sample of tokens'))
+    .addOption(new Option('--sample <n>', 'how many tokens --online asks about (default 5)').argParser(wholeNumber('sample', 1, 1000)))
+    .addOption(jsonOption('the counts and the bad lines'))
+    .addOption(quietOption())
+    .action(async (file: string, values) => {
+      await import('./heap.js');
+      await done((await import('./verify-command.js')).verifyCommand(file, values));
+    });
+}
+
+export function decodeCommandSpec(done: ExitSink): Command {
+  return new Command('decode')
+    .summary("print a token's claims with Daily's long names")
+    .description(
+      "Prints the token's claims with Daily's long property names and times in ISO 8601. " +
+        'Does not check the signature (use verify for that).',
+    )
+    .addArgument(new Argument('<token>', 'a token, or - to read it from standard input'))
+    .addOption(jsonOption('the claims on one line'))
+    .addOption(quietOption())
+    .action(async (token: string, values) => {
+      await done((await import('./decode-command.js')).decodeCommand(token, values));
+    });
+}
+
+export function domainCommandSpec(done: ExitSink): Command {
+  return new Command('domain')
+    .summary('look up the domain id and name at Daily')
+    .description("Asks Daily (GET /, with the API key) for the domain's id and name and prints them.")
+    .addOption(
+      new Option('--write-job <job>', 'also store them as domain_id and domain_name in that job file, keeping its comments and layout'),
+    )
+    .addOption(jobsOption())
+    .addOption(allowWeakKeyOption())
+    .addOption(jsonOption('the domain id and name'))
+    .addOption(quietOption())
+    .action(async (values) => {
+      await done((await import('./domain-command.js')).domainCommand(values));
+    });
+}
+
+export function statusCommandSpec(done: ExitSink): Command {
+  return new Command('status')
+    .summary('every job: schedule, next run, last run')
+    .description(
+      'Lists every job file in the jobs directory: its schedule and time zone (or manual), its next run ' +
+        "(UTC and the job's local time), and its last run from the history in the state directory: time, " +
+        'status, tokens, rejects, output. A job file that does not validate is listed with its first problem.',
+    )
+    .addOption(jobsOption())
+    .addOption(stateOption())
+    .addOption(jsonOption('every job'))
+    .addOption(quietOption())
+    .action(async (values) => {
+      await done((await import('./status-command.js')).statusCommand(values));
+    });
+}
+
+export function scheduleCommandSpec(done: ExitSink): Command {
+  return new Command('schedule')
+    .summary('run every job on its schedule (long-running)')
+    .description(
+      'The long-running worker: runs every job of the jobs directory that has a schedule: (cron, 5 fields ' +
+        'or 6 with seconds; in its timezone:, default UTC). Every job file is checked first; any problem ' +
+        "stops the start, one line each. One run per job at a time (the job's lock in the state directory). " +
+        'A slot missed while the worker was down runs once at start (catch_up: true, the default), unless a manifest in ' +
+        "the job's output directory shows it ran. A slot that cannot start within 5 s of its time is skipped, never run late.",
+    )
+    .addOption(jobsOption())
+    .addOption(stateOption())
+    .addOption(
+      new Option('--grace <seconds>', 'on SIGTERM or SIGINT, how long runs in progress may finish')
+        .argParser(numberFrom('grace', 0, 3600, 'seconds'))
+        .default(25),
+    )
+    .addOption(
+      new Option('--metrics-port <n>', 'serve Prometheus metrics on /metrics and liveness on /healthz').argParser(
+        wholeNumber('metrics-port', 0, 65535, 'a port number'),
+      ),
+    )
+    .addOption(new Option('--metrics-host <address>', 'address for --metrics-port (0.0.0.0 in a container)').default('127.0.0.1'))
+    .addOption(logLevelOption())
+    .addOption(quietOption())
+    .addHelpText(
+      'after',
+      '\nSIGTERM or SIGINT: no new runs; runs in progress get --grace seconds to finish, then are aborted\n' +
+        '(nothing published, history says aborted); exit 0. Restart to reload job files.\n' +
+        'Replicas: with REDIS_URL set (redis://host:port), several workers share the schedule and each slot\n' +
+        'of each job runs on exactly one of them; an election Redis does not answer within 2 s skips the slot.\n' +
+        'Without REDIS_URL, the host lock applies.\n',
+    )
+    .action(async (values) => {
+      await import('./heap.js');
+      await done((await import('./schedule-command.js')).scheduleCommand(values));
+    });
+}
+
+export function completionCommandSpec(done: ExitSink, root: () => Command): Command {
+  return new Command('completion')
+    .summary('print a shell completion script')
+    .description('Prints a script that completes commands, options, their values and job names.')
+    .addArgument(new Argument('<shell>', 'the shell to complete in').choices(['bash', 'zsh', 'fish']))
+    .addHelpText(
+      'after',
+      '\nInstall:\n' +
+        '  bash: source <(meeting-tokens completion bash)          (in ~/.bashrc)\n' +
+        '  zsh:  source <(meeting-tokens completion zsh)           (in ~/.zshrc)\n' +
+        '  fish: meeting-tokens completion fish > ~/.config/fish/completions/meeting-tokens.fish\n',
+    )
+    .action(async (shell: 'bash' | 'zsh' | 'fish') => {
+      await done((await import('./completion.js')).completionCommand(shell, root()));
+    });
+}

@@ -1,0 +1,57 @@
+/**
+ * Options that several commands share, declared once each: flag, description, default,
+ * environment variable, choices. Commands add them with `.addOption(...)`.
+ */
+import { Option } from 'commander';
+import { usageError } from './args.js';
+
+/** pino's levels, the only values `--log-level` takes. */
+export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'silent'] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
+
+/** The environment variables naming the jobs and state directories. */
+export const JOBS_ENV = 'MEETING_TOKENS_JOBS';
+export const STATE_ENV = 'MEETING_TOKENS_STATE';
+
+export const jobsOption = (): Option => new Option('--jobs <dir>', 'where job files live').env(JOBS_ENV).default('jobs', './jobs');
+
+export const stateOption = (): Option =>
+  new Option('--state <dir>', 'per-job locks and run history').env(STATE_ENV).default('state', './state');
+
+export const logLevelOption = (): Option =>
+  new Option('--log-level <level>', 'log lines on stderr from this level up').choices(LOG_LEVELS).default('info');
+
+export const allowWeakKeyOption = (): Option => new Option('--allow-weak-key', 'accept an API key shorter than 32 characters');
+
+export const nowOption = (what: string): Option => new Option('--now <time>', `${what} (ISO 8601 with offset)`);
+
+export const jsonOption = (what: string): Option =>
+  new Option('--json', `print ${what} as one JSON object on stdout, nothing else`).conflicts('quiet');
+
+export const quietOption = (): Option => new Option('-q, --quiet', 'print nothing but errors');
+
+/** `--quiet` keeps errors only; a quieter `--log-level` (fatal, silent) still wins. */
+export function effectiveLogLevel(level: LogLevel, quiet: boolean | undefined): LogLevel {
+  if (!quiet) return level;
+  return LOG_LEVELS.indexOf(level) < LOG_LEVELS.indexOf('error') || level === 'silent' ? level : 'error';
+}
+
+/** A parser for a number option: the value, or exit 2 naming the flag and the range. */
+export function numberFrom(flag: string, min: number, max: number, what = 'a number'): (text: string) => number {
+  return (text) => {
+    const value = Number(text);
+    if (text.trim() === '' || !(value >= min && value <= max)) throw usageError(`--${flag}: ${what} from ${min} to ${max}`);
+    return value;
+  };
+}
+
+/** A parser for a whole-number option; `what` ends the message ("a port number"), range included by default. */
+export function wholeNumber(flag: string, min: number, max: number, what?: string): (text: string) => number {
+  return (text) => {
+    const value = Number(text);
+    if (text.trim() === '' || !Number.isInteger(value) || value < min || value > max) {
+      throw usageError(`--${flag}: ${what ?? `a whole number from ${min} to ${max}`}`);
+    }
+    return value;
+  };
+}

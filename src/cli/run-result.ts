@@ -1,0 +1,46 @@
+/** `run`'s result, as the line people read and as the JSON object scripts read (`--json`). */
+import { dirname, join } from 'node:path';
+import type { RunResult } from '../pipeline/run-batch.js';
+
+/** `done: 20 tokens, 6 rejected -> <manifest>`; nothing for a failed batch (its error goes to stderr). */
+export function resultLine({ manifest: m, manifestPath }: RunResult): string {
+  if (m.status !== 'done') return '';
+  const repeats = m.duplicates.rows > 0 ? `, ${m.duplicates.rows} repeat an earlier (room, user_id)` : '';
+  return `${m.status}: ${m.tokens_written} tokens, ${m.rows_rejected} rejected${repeats} -> ${manifestPath}\n`;
+}
+
+/** The fields README's "Results for scripts" documents; paths are absolute, a file not published is null. */
+export interface RunResultJson {
+  status: 'done' | 'failed';
+  exit_code: number;
+  job: string;
+  run_id: string;
+  rows_read: number;
+  tokens_written: number;
+  rows_rejected: number;
+  duplicate_rows: number;
+  files: { manifest: string; tokens: string | null; rejects: string | null };
+  warnings: string[];
+  error: { code: string; message: string } | null;
+}
+
+export function runResultJson({ manifest: m, manifestPath, exitCode }: RunResult, warnings: string[]): RunResultJson {
+  const dir = dirname(manifestPath);
+  return {
+    status: m.status,
+    exit_code: exitCode,
+    job: m.job,
+    run_id: m.run_id,
+    rows_read: m.rows_read,
+    tokens_written: m.tokens_written,
+    rows_rejected: m.rows_rejected,
+    duplicate_rows: m.duplicates.rows,
+    files: {
+      manifest: manifestPath,
+      tokens: m.files.tokens ? join(dir, m.files.tokens.name) : null,
+      rejects: m.files.rejects ? join(dir, m.files.rejects.name) : null,
+    },
+    warnings,
+    error: m.error ?? null,
+  };
+}
