@@ -46,7 +46,6 @@ function bashFunction(commands: CompletedCommand[]): string {
 _meeting_tokens() {
   # bash and zsh (bashcompinit) both pass the word being completed and the one before it.
   local cur="$2" prev="$3" cmd="" jobs="\${${JOBS_ENV}:-jobs}" word after_jobs=""
-  local IFS=$'\\n'
   for word in "\${COMP_WORDS[@]:1:COMP_CWORD-1}"; do
     if [[ -n "$after_jobs" ]]; then jobs="$word"; after_jobs=""; continue; fi
     case "$word" in

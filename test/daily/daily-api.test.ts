@@ -41,6 +41,16 @@ describe('meeting-tokens domain', () => {
     expect(daily.requests.map((r) => [r.path, r.authorized])).toEqual([['/v1/', true]]);
   });
 
+  it('--json prints the id and name as one object, with the job file written', async () => {
+    const dir = tempDir();
+    mkdirSync(join(dir, 'jobs'));
+    writeFileSync(join(dir, 'jobs', 'standup.yaml'), 'roster: ../r.csv\nout: ../out\n');
+    const result = await runCli(['domain', '--json', '--write-job', 'standup', '--jobs', join(dir, 'jobs')], { env: env() });
+    expect(result.code).toBe(0);
+    expect(JSON.parse(result.stdout)).toEqual({ domain_id: DOMAIN_ID, domain_name: 'acme', written_to: join(dir, 'jobs', 'standup.yaml') });
+    expect(result.stdout.trim().split('\n')).toHaveLength(1);
+  });
+
   it('--write-job stores both in the job file, keeping its comments and layout', async () => {
     const dir = tempDir();
     mkdirSync(join(dir, 'jobs'));
