@@ -36,6 +36,8 @@ function bashCommand(command: CompletedCommand): string {
 function bashFunction(commands: CompletedCommand[]): string {
   return `_meeting_tokens_jobs() {
   local file
+  # zsh stops at a pattern that matches nothing; bash passes it through (skipped below).
+  [[ -n "\${ZSH_VERSION-}" ]] && setopt localoptions nullglob
   for file in "$1"/*.yaml "$1"/*.yml; do
     [[ -e "$file" ]] || continue
     file="\${file##*/}"
@@ -46,7 +48,7 @@ function bashFunction(commands: CompletedCommand[]): string {
 _meeting_tokens() {
   # bash and zsh (bashcompinit) both pass the word being completed and the one before it.
   local cur="$2" prev="$3" cmd="" jobs="\${${JOBS_ENV}:-jobs}" word after_jobs=""
-  for word in "\${COMP_WORDS[@]:1:COMP_CWORD-1}"; do
+  for word in "\${COMP_WORDS[@]:1:$((COMP_CWORD - 1))}"; do
     if [[ -n "$after_jobs" ]]; then jobs="$word"; after_jobs=""; continue; fi
     case "$word" in
       --jobs) after_jobs=1 ;;
