@@ -16,6 +16,13 @@ import {
   wholeNumber,
   numberFrom,
 } from './options.js';
+// Types only (erased at build): the modules themselves load in the actions.
+import type { RunValues } from './run-command.js';
+import type { VerifyValues } from './verify-command.js';
+import type { OutputFlags } from './output.js';
+import type { DomainValues } from './domain-command.js';
+import type { StatusValues } from './status-command.js';
+import type { ScheduleValues } from './schedule-command.js';
 
 /** Receives each action's exit code. */
 export type ExitSink = (code: Promise<number>) => Promise<void>;
@@ -71,7 +78,7 @@ export function runCommandSpec(done: ExitSink): Command {
         '  meeting-tokens run ~/events/demo.yaml           that job file\n' +
         '  meeting-tokens run --roster rooms.csv --out out/ --domain-id <uuid> --ttl 7d\n',
     )
-    .action(async (job: string | undefined, values) => {
+    .action(async (job: string | undefined, values: RunValues) => {
       await import('./heap.js'); // before the batch's modules allocate
       await done((await import('./run-command.js')).runCommand(job, values));
     });
@@ -93,7 +100,7 @@ export function verifyCommandSpec(done: ExitSink): Command {
     .addOption(new Option('--sample <n>', 'how many tokens --online asks about (default 5)').argParser(wholeNumber('sample', 1, 1000)))
     .addOption(jsonOption('the counts and the bad lines'))
     .addOption(quietOption())
-    .action(async (file: string, values) => {
+    .action(async (file: string, values: VerifyValues) => {
       await import('./heap.js');
       await done((await import('./verify-command.js')).verifyCommand(file, values));
     });
@@ -109,7 +116,7 @@ export function decodeCommandSpec(done: ExitSink): Command {
     .addArgument(new Argument('<token>', 'a token, or - to read it from standard input'))
     .addOption(jsonOption('the claims on one line'))
     .addOption(quietOption())
-    .action(async (token: string, values) => {
+    .action(async (token: string, values: OutputFlags) => {
       await done((await import('./decode-command.js')).decodeCommand(token, values));
     });
 }
@@ -125,7 +132,7 @@ export function domainCommandSpec(done: ExitSink): Command {
     .addOption(allowWeakKeyOption())
     .addOption(jsonOption('the domain id and name'))
     .addOption(quietOption())
-    .action(async (values) => {
+    .action(async (values: DomainValues) => {
       await done((await import('./domain-command.js')).domainCommand(values));
     });
 }
@@ -142,7 +149,7 @@ export function statusCommandSpec(done: ExitSink): Command {
     .addOption(stateOption())
     .addOption(jsonOption('every job'))
     .addOption(quietOption())
-    .action(async (values) => {
+    .action(async (values: StatusValues) => {
       await done((await import('./status-command.js')).statusCommand(values));
     });
 }
@@ -180,7 +187,7 @@ export function scheduleCommandSpec(done: ExitSink): Command {
         'of each job runs on exactly one of them; an election Redis does not answer within 2 s skips the slot.\n' +
         'Without REDIS_URL, the host lock applies.\n',
     )
-    .action(async (values) => {
+    .action(async (values: ScheduleValues) => {
       await import('./heap.js');
       await done((await import('./schedule-command.js')).scheduleCommand(values));
     });
