@@ -27,7 +27,8 @@ export type ErrorCode =
   | 'JOB_RUNNING'
   | 'ROSTER_CHANGED'
   | 'SLOT_PUBLISHED'
-  | 'HISTORY_UNRECORDED';
+  | 'HISTORY_UNRECORDED'
+  | 'TOKENS_EXPIRED';
 
 export interface ErrorContext {
   job?: string;
@@ -68,6 +69,7 @@ export function exitCodeFor(error: unknown): number {
     case 'KEY_MISSING':
     case 'KEY_WEAK':
     case 'ROSTER_HEADER':
+    case 'TOKENS_EXPIRED':
       return EXIT.usage;
     case 'TOO_MANY_REJECTS':
       return EXIT.tooManyRejects;

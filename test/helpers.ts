@@ -31,13 +31,15 @@ export interface CliResult {
 
 /**
  * Runs the built CLI as a user would, in a fresh working directory unless `cwd` is given. The key
- * comes from the environment unless `env` overrides. Every run is also a secrets check: the
+ * comes from the environment unless `env` overrides. Tests sign at a fixed `--now` (NOW) that the
+ * real clock has passed, so their tokens expire while the suite is in use: `run --now` gets
+ * `--allow-expired`, unless `expiredCheck` says the test is about that refusal. Every run is also a secrets check: the
  * promise rejects when the key shows (plain, hex, base64 or base64url) in stdout, stderr or any
  * file the run created or changed in the test's temporary directories.
  */
 export function runCli(
   args: string[],
-  options: { env?: Record<string, string | undefined>; cwd?: string; input?: string; cli?: string } = {},
+  options: { env?: Record<string, string | undefined>; cwd?: string; input?: string; cli?: string; expiredCheck?: boolean } = {},
 ): Promise<CliResult> {
   return new Promise((resolvePromise, reject) => {
     const env: NodeJS.ProcessEnv = { ...process.env, DAILY_API_KEY: KEY, DAILY_API_KEY_FILE: undefined };
@@ -51,7 +53,8 @@ export function runCli(
     const roots = testRoots([cwd, ...args]);
     const before = snapshot(roots);
     const keys = keysIn(env);
-    const child = spawn(process.execPath, [options.cli ?? CLI, ...args], { cwd, env });
+    const allowExpired = args[0] === 'run' && args.includes('--now') && !options.expiredCheck ? ['--allow-expired'] : [];
+    const child = spawn(process.execPath, [options.cli ?? CLI, ...args, ...allowExpired], { cwd, env });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));

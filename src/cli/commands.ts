@@ -57,6 +57,12 @@ export function runCommandSpec(done: ExitSink): Command {
     )
     .addOption(new Option('--offline', 'never call Daily: a missing domain id is an error instead'))
     .addOption(nowOption("the run's clock (iat and file names), for reproducible runs"))
+    .addOption(
+      new Option(
+        '--allow-expired',
+        'publish even when every token has expired by then (--now in the past); without it such a run fails before signing, exit 2',
+      ),
+    )
     .addOption(allowWeakKeyOption())
     .addOption(
       new Option(
@@ -73,6 +79,7 @@ export function runCommandSpec(done: ExitSink): Command {
         '  <job>-<yyyymmddThhmmssZ>.csv            tokens and join links (mode 0600)\n' +
         '  <job>-<yyyymmddThhmmssZ>.rejects.csv    rows that could not become tokens, with line and reason\n' +
         '  <job>-<yyyymmddThhmmssZ>.manifest.json  counts, checksums, status; written last\n' +
+        'A later run of the job stamped in the same second adds _02, _03, ... to the stamp.\n' +
         '\nExamples:\n' +
         '  meeting-tokens run weekly-standup               jobs/weekly-standup.yaml (or $MEETING_TOKENS_JOBS/...)\n' +
         '  meeting-tokens run ~/events/demo.yaml           that job file\n' +
@@ -88,12 +95,17 @@ export function verifyCommandSpec(done: ExitSink): Command {
   return new Command('verify')
     .summary('check every token of an output file')
     .description(
-      'Checks every token of an output file with jose and the API key (DAILY_API_KEY or DAILY_API_KEY_FILE): ' +
-        'the signature, and that its claims match the row (room, user name, user id, owner, exp, join link). ' +
-        'Expired tokens are counted but are not a failure. Exits 1 on any bad signature or mismatch, or a ' +
-        'token Daily refused.',
+      'First, when the batch manifest is beside the file (<name>.manifest.json) or given with --manifest: the file ' +
+        'must have the bytes and SHA-256 the manifest records (a truncated or edited copy fails, saying what differs) ' +
+        'and, once read, as many tokens as it records. Then checks every token with jose and the API key ' +
+        '(DAILY_API_KEY or DAILY_API_KEY_FILE): the signature, and that its claims match the row (room, user name, ' +
+        "user id, owner, exp, join link, the manifest's domain id). Tokens that do not verify with the key are one " +
+        'summary line, naming the key the manifest names when it is another (by fingerprint, or "the demo key"). ' +
+        'Expired tokens are counted but are not a failure. Exits 1 on a file that differs from its manifest, any bad ' +
+        'signature or mismatch, or a token Daily refused.',
     )
     .addArgument(new Argument('<file>', 'a published tokens CSV'))
+    .addOption(new Option('--manifest <file>', 'the batch manifest, for a tokens file that is not beside its own'))
     .addOption(nowOption('check expiry against this time instead of now'))
     .addOption(allowWeakKeyOption())
     .addOption(new Option('--online', 'also ask Daily (GET /meeting-tokens/:token) about a random sample of tokens'))

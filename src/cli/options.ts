@@ -23,7 +23,7 @@ export const logLevelOption = (): Option =>
 
 export const allowWeakKeyOption = (): Option => new Option('--allow-weak-key', 'accept an API key shorter than 32 characters');
 
-export const nowOption = (what: string): Option => new Option('--now <time>', `${what} (ISO 8601 with offset)`);
+export const nowOption = (what: string): Option => new Option('--now <time>', `${what} (ISO 8601 with offset, in the years 2000 to 2999)`);
 
 export const jsonOption = (what: string): Option =>
   new Option('--json', `print ${what} as one JSON object on stdout, nothing else`).conflicts('quiet');

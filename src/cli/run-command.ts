@@ -23,6 +23,7 @@ export interface RunValues extends OutputFlags {
   allowAllRooms?: boolean;
   maxRejectRatio?: string;
   now?: string;
+  allowExpired?: boolean;
   allowWeakKey?: boolean;
   workers?: number;
   offline?: boolean;
@@ -66,6 +67,7 @@ export async function runCommand(jobName: string | undefined, values: RunValues)
       signal: controller.signal,
       workers: values.workers,
       onProgress: progress.update,
+      allowExpired: values.allowExpired,
     });
     progress.stop();
     const m = result.manifest;

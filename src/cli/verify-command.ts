@@ -1,5 +1,4 @@
 /** `meeting-tokens verify <tokens.csv>`: every token checked with jose against its row. */
-import { readFileSync } from 'node:fs';
 import { MeetingTokensError } from '../errors.js';
 import { loadApiKey } from '../config/api-key.js';
 import { verifyTokensFile, type VerifyReport } from '../verify/verify-file.js';
@@ -7,23 +6,41 @@ import { clientFromEnv } from '../daily/client.js';
 import { parseNow, usageError } from './args.js';
 import { printDetail, printJson, type OutputFlags } from './output.js';
 import { verifyResultJson, type OnlineResult } from './verify-result.js';
+import { keyFingerprint } from '../sign/fingerprint.js';
+import {
+  manifestBeside,
+  readManifest,
+  checkPublishedFile,
+  checkTokenCount,
+  otherSigningKey,
+  type PublishedManifest,
+} from '../verify/manifest-check.js';
 
 /** `verify`'s options as parsed from its declaration (commands.ts). */
 export interface VerifyValues extends OutputFlags {
   now?: string;
+  manifest?: string;
   allowWeakKey?: boolean;
   online?: boolean;
   sample?: number;
 }
 
 export async function verifyCommand(file: string, values: VerifyValues): Promise<number> {
-  const manifest = readManifest(file);
+  const manifestPath = values.manifest ?? manifestBeside(file);
+  const manifest = manifestPath !== undefined ? await readManifest(manifestPath, values.manifest !== undefined) : undefined;
   // A file signed with the demo key (the example job) verifies with it when no key is set.
   const apiKey = loadApiKey(process.env, { allowWeakKey: values.allowWeakKey ?? false, demoAllowed: manifest?.key_source === 'demo' });
   if (values.sample !== undefined && !values.online) throw usageError('--sample goes with --online');
   const sampleSize = values.online ? (values.sample ?? 5) : 0;
   const now = values.now !== undefined ? parseNow(values.now) : undefined;
+  // The file as published first: a truncated or edited copy fails here, saying what differs.
+  if (manifest !== undefined) await checkPublishedFile(file, manifest, manifestPath!);
+  else if (!values.quiet) {
+    process.stderr.write(`${file}: no manifest beside it (or --manifest): its size, checksum and token count are not checked\n`);
+  }
   const report = await verifyTokensFile(file, apiKey.key, { now, domainId: manifest?.domain_id, sampleSize });
+  if (manifest !== undefined) checkTokenCount(file, report.rows, manifest, manifestPath!);
+  if (report.badSignature > 0) process.stderr.write(`${badSignatureSummary(report, manifest, keyFingerprint(apiKey.key))}\n`);
   for (const line of report.problems) process.stderr.write(`${line}\n`);
   printDetail(
     values,
@@ -45,13 +62,13 @@ export async function verifyCommand(file: string, values: VerifyValues): Promise
   return 0;
 }
 
-function readManifest(tokensFile: string): { key_source?: string; domain_id?: string } | undefined {
-  if (!tokensFile.endsWith('.csv')) return undefined;
-  try {
-    return JSON.parse(readFileSync(tokensFile.replace(/\.csv$/, '.manifest.json'), 'utf8')) as { key_source?: string; domain_id?: string };
-  } catch {
-    return undefined;
-  }
+/** One line however many tokens fail: "1000 tokens do not verify with this key: signed with key 5fd5df4b, yours is 61165fd8". */
+function badSignatureSummary(report: VerifyReport, manifest: PublishedManifest | undefined, fingerprint: string): string {
+  const n = report.badSignature;
+  const lines = report.badSignatureLines;
+  const where = n === report.rows ? '' : ` (line${lines.length === 1 ? '' : 's'} ${lines.join(', ')}${n > lines.length ? ', ...' : ''})`;
+  const other = otherSigningKey(manifest, fingerprint);
+  return `${n} ${n === 1 ? 'token does' : 'tokens do'} not verify with this key${where}${other ? `: ${other}` : ''}`;
 }
 
 /** Asks Daily about each sampled token; prints one line each (not with --json or --quiet). */

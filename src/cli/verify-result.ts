@@ -32,10 +32,13 @@ export function verifyResultJson(file: string, report: VerifyReport, online: Onl
     claim_mismatches: report.mismatched,
     expired: report.expired,
     not_yet_valid: report.notYetValid,
-    bad_lines: report.problems.map((text) => {
-      const match = /^line (\d+): (.*)$/s.exec(text);
-      return match ? { line: Number(match[1]), problem: match[2]! } : { line: 0, problem: text };
-    }),
+    bad_lines: [
+      ...report.badSignatureLines.map((line) => ({ line, problem: 'signature does not verify with this key' })),
+      ...report.problems.map((text) => {
+        const match = /^line (\d+): (.*)$/s.exec(text);
+        return match ? { line: Number(match[1]), problem: match[2]! } : { line: 0, problem: text };
+      }),
+    ].sort((a, b) => a.line - b.line),
     online: online ?? null,
   };
 }

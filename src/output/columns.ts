@@ -1,5 +1,6 @@
 /** Column layout of the tokens and rejects files. */
 import type { ColumnPlan } from '../roster/header.js';
+import { MeetingTokensError } from '../errors.js';
 
 export const TOKEN_COLUMNS = [
   'room_name',
@@ -13,12 +14,54 @@ export const TOKEN_COLUMNS = [
   'exp',
 ] as const;
 
+/** The columns the rejects file puts before a rejected row's own fields. */
+export const REJECT_COLUMNS = ['line', 'reason'] as const;
+
 export function tokensHeader(plan: ColumnPlan, withJoinUrl: boolean): string[] {
   return [...plan.passthrough.map((i) => plan.headers[i]!), ...TOKEN_COLUMNS.filter((c) => withJoinUrl || c !== 'join_url')];
 }
 
 export function rejectsHeader(headers: readonly string[]): string[] {
-  return ['line', 'reason', ...headers];
+  return [...REJECT_COLUMNS, ...headers];
+}
+
+const norm = (name: string): string => name.trim().toLowerCase();
+
+/**
+ * Refuses a roster whose columns would give an output file two columns of one name (compared as
+ * header names are, ignoring case and surrounding spaces): a consumer that picks the first or the
+ * last would take the roster author's value, a `join_url` to another site say. A passthrough
+ * column may not be named like a column the tokens file adds (`join_url` too, even without a
+ * domain name), no roster column like one the rejects file adds (`line`, `reason`), and no two
+ * passthrough columns alike.
+ */
+export function checkOutputHeaders(plan: ColumnPlan): void {
+  const refuse = (message: string, column: string): never => {
+    throw new MeetingTokensError('ROSTER_HEADER', `roster header: ${message}; rename it in the roster`, { column });
+  };
+  const tokenColumns = new Set<string>(TOKEN_COLUMNS);
+  const seen = new Map<string, number>();
+  for (const index of plan.passthrough) {
+    const header = plan.headers[index]!;
+    const name = norm(header);
+    if (tokenColumns.has(name)) {
+      refuse(`column ${index + 1} ("${header}") would pass through under the name of the tokens file's own ${name} column`, header);
+    }
+    const earlier = seen.get(name);
+    if (earlier !== undefined) {
+      refuse(
+        `columns ${earlier + 1} ("${plan.headers[earlier]}") and ${index + 1} ("${header}") would pass through under one name`,
+        header,
+      );
+    }
+    seen.set(name, index);
+  }
+  plan.headers.forEach((header, index) => {
+    const name = norm(header);
+    if ((REJECT_COLUMNS as readonly string[]).includes(name)) {
+      refuse(`column ${index + 1} ("${header}") has the name of the rejects file's own ${name} column`, header);
+    }
+  });
 }
 
 /** 1767268800 -> "2026-01-01T12:00:00Z" (ISO 8601, UTC, whole seconds). */

@@ -35,25 +35,3 @@ export interface Manifest {
   escape_formulas: boolean;
   tool: { name: string; version: string };
 }
-
-/** `2026-11-27T09:05:03.120Z` -> `20261127T090503Z`, for file names. */
-export function fileStamp(date: Date): string {
-  return date.toISOString().slice(0, 19).replace(/[-:]/g, '') + 'Z';
-}
-
-export function outputNames(job: string, started: Date): { tokens: string; rejects: string; manifest: string } {
-  const base = `${job}-${fileStamp(started)}`;
-  return { tokens: `${base}.csv`, rejects: `${base}.rejects.csv`, manifest: `${base}.manifest.json` };
-}
-
-/** Suffixes of a batch's files; the manifest first (deleting in this order never leaves a manifest naming missing files). */
-export const BATCH_SUFFIXES = ['.manifest.json', '.csv', '.rejects.csv'] as const;
-
-/**
- * Matches `<job>-<stamp><suffix>` exactly (not another job whose name starts the same way) and
- * captures the stamp.
- */
-export function batchFilePattern(job: string, suffix: string): RegExp {
-  const escape = (text: string): string => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-  return new RegExp(`^${escape(job)}-(\\d{8}T\\d{6}Z)${escape(suffix)}$`);
-}

@@ -5,7 +5,7 @@ import { basename, dirname, join } from 'node:path';
 import { MeetingTokensError } from '../errors.js';
 import { pidAlive } from '../state/pid.js';
 import { TEMP_PREFIX, TEMP_SUFFIX } from './staged-file.js';
-import { batchFilePattern } from './manifest.js';
+import { batchFilePattern } from './batch-name.js';
 
 /** Temp files of a run on another host are removed only after this long without a write. */
 const STALE_AFTER_MS = 24 * 3600 * 1000;

@@ -19,10 +19,12 @@ import { keyFingerprint } from '../sign/fingerprint.js';
 import { createBatchContext, processChunk, type BatchSpec } from './process-batch.js';
 import { WorkerPool, type ChunkOutput } from './pool.js';
 import { csvRow } from '../output/csv-writer.js';
-import { StagedFile, pathExists, type PublishedFile } from '../output/staged-file.js';
+import { StagedFile, type PublishedFile } from '../output/staged-file.js';
 import { prepareOutputDir, removeStaleTemps, removeOrphanedOutputs, fsyncDir, checkRosterOutsideOutputDir } from '../output/output-dir.js';
-import { tokensHeader, rejectsHeader, isoSeconds } from '../output/columns.js';
-import { outputNames, type Manifest } from '../output/manifest.js';
+import { tokensHeader, rejectsHeader, isoSeconds, checkOutputHeaders } from '../output/columns.js';
+import type { Manifest } from '../output/manifest.js';
+import { nextBatchNames } from '../output/batch-name.js';
+import { latestPossibleExp, refuseExpiredBatch } from '../output/expired-batch.js';
 import { TOOL } from '../version.js';
 import { DuplicateCounter, type DuplicateSummary } from '../duplicates/duplicate-counter.js';
 
@@ -38,6 +40,8 @@ export interface RunOptions {
   onProgress?: ((rowsRead: number) => void) | undefined;
   /** Worker threads for signing; 0 signs on the main thread; undefined picks by roster size. */
   workers?: number | undefined;
+  /** Publish even when every token has expired by the time of publication (`--allow-expired`). */
+  allowExpired?: boolean | undefined;
 }
 
 /** Below this roster size, starting threads costs more than it saves. */
@@ -55,8 +59,6 @@ export async function runBatch(options: RunOptions): Promise<RunResult> {
   if (domainId === undefined) throw new MeetingTokensError('USAGE', 'no domain id: give --domain-id <uuid> or domain_id in the job');
   const startedAt = new Date();
   const iat = Math.floor(now.getTime() / 1000);
-  const names = outputNames(config.job, now);
-
   await prepareOutputDir(config.outDir);
   await checkRosterOutsideOutputDir(config.rosterPath, config.outDir);
   const removed = await removeStaleTemps(config.outDir);
@@ -65,13 +67,7 @@ export async function runBatch(options: RunOptions): Promise<RunResult> {
   if (orphans.length > 0) {
     log.warn({ job: config.job, removed: orphans }, 'removed outputs of an interrupted run that never wrote its manifest');
   }
-  for (const name of Object.values(names)) {
-    if (await pathExists(join(config.outDir, name))) {
-      throw new MeetingTokensError('OUTPUT_EXISTS', `${join(config.outDir, name)} already exists; nothing was replaced, run again`, {
-        job: config.job,
-      });
-    }
-  }
+  const names = await nextBatchNames(config.outDir, config.job, now);
 
   // The roster as it was when the run began: a roster still being written, truncated, replaced
   // or deleted during the run fails it (below) rather than publish a batch missing rows.
@@ -89,6 +85,7 @@ export async function runBatch(options: RunOptions): Promise<RunResult> {
     columns: config.columns,
     roomOptional: config.allowAllRooms || config.defaultRoom !== undefined,
   });
+  checkOutputHeaders(plan);
   const spec: BatchSpec = {
     plan,
     settings: {
@@ -105,6 +102,7 @@ export async function runBatch(options: RunOptions): Promise<RunResult> {
     escapeFormulas: config.escapeFormulas,
     apiKey: apiKey.key,
   };
+  if (!options.allowExpired) refuseExpiredBatch(latestPossibleExp(plan, spec.settings), Date.now(), 'before signing');
   const workers = options.workers ?? ((rosterBefore?.size ?? 0) >= PARALLEL_FROM_BYTES ? Math.min(availableParallelism(), 8) : 0);
 
   log.info(
@@ -175,6 +173,7 @@ export async function runBatch(options: RunOptions): Promise<RunResult> {
     }
     const tooMany = counts.read > 0 && counts.rejected / counts.read > config.maxRejectRatio;
 
+    if (!tooMany && !options.allowExpired && counts.written > 0) refuseExpiredBatch(counts.expMax, Date.now(), 'after signing');
     let tokensFile: PublishedFile | null = null;
     if (tooMany) {
       await tokens.discard();

@@ -6,7 +6,8 @@
  */
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { batchFilePattern, type Manifest } from '../output/manifest.js';
+import type { Manifest } from '../output/manifest.js';
+import { batchFilePattern } from '../output/batch-name.js';
 
 /** A published batch: its manifest's name, the slot it served (null: a run by hand), and its slot's time or else its start. */
 export interface PublishedRun {

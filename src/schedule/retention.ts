@@ -1,21 +1,30 @@
 /**
  * Retention for one job's outputs: keep the newest `keep` batches, and delete every batch whose
  * tokens have all expired (useless, and still personal data). A batch is the files
- * `<job>-<stamp>.csv`, `.rejects.csv` and `.manifest.json`; nothing else in the directory is
- * touched, not even another job whose name starts the same way.
+ * `<job>-<stamp>.csv`, `.rejects.csv` and `.manifest.json` (names in `output/batch-name.ts`);
+ * nothing else in the directory is touched, not even another job whose name starts or ends the
+ * same way. The batch the run just published is never touched.
  */
 import { readdir, readFile, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
-import { BATCH_SUFFIXES, batchFilePattern } from '../output/manifest.js';
+import { BATCH_SUFFIXES, batchFilePattern } from '../output/batch-name.js';
 
-/** Deletes what retention says; returns the names removed. */
-export async function applyRetention(outDir: string, job: string, keep: number, now: Date): Promise<string[]> {
+/**
+ * Deletes what retention says; returns the names removed. `published` is the manifest name of
+ * the batch this run published: it stays, and counts as one of the `keep` newest, even when a
+ * batch with a later stamp exists (a clock stepped back, an earlier run with a later `--now`) or
+ * its tokens have expired (`--allow-expired`).
+ */
+export async function applyRetention(outDir: string, job: string, keep: number, now: Date, published?: string): Promise<string[]> {
   const pattern = batchFilePattern(job, '.manifest.json');
-  const stamps = (await readdir(outDir))
+  const names = await readdir(outDir);
+  const stamps = names
+    .filter((name) => name !== published)
     .map((name) => pattern.exec(name)?.[1])
     .filter((stamp): stamp is string => stamp !== undefined)
     .sort()
     .reverse(); // newest first (the stamp sorts as time)
+  const takenByPublished = published !== undefined && names.includes(published) ? 1 : 0;
   const removed: string[] = [];
   for (const [index, stamp] of stamps.entries()) {
     const base = join(outDir, `${job}-${stamp}`);
@@ -26,7 +35,7 @@ export async function applyRetention(outDir: string, job: string, keep: number, 
     } catch {
       continue; // unreadable: not provably ours to delete
     }
-    if (index < keep && !expired) continue;
+    if (takenByPublished + index < keep && !expired) continue;
     for (const suffix of BATCH_SUFFIXES) {
       try {
         await unlink(`${base}${suffix}`);

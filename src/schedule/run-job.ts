@@ -4,6 +4,7 @@
  * A scheduled run whose slot's manifest is already published does not run again; a run that
  * published but could not write its history line says so (HISTORY_UNRECORDED), never "failed".
  */
+import { basename } from 'node:path';
 import type { Logger } from 'pino';
 import type { RunConfig } from '../config/run-config.js';
 import type { ApiKey } from '../config/api-key.js';
@@ -27,6 +28,8 @@ export interface JobRunOptions {
   signal?: AbortSignal | undefined;
   workers?: number | undefined;
   onProgress?: ((rows: number) => void) | undefined;
+  /** Publish even when every token has expired by then (`--allow-expired`). */
+  allowExpired?: boolean | undefined;
 }
 
 export async function runJob(options: JobRunOptions): Promise<RunResult> {
@@ -63,6 +66,7 @@ export async function runJob(options: JobRunOptions): Promise<RunResult> {
         signal: options.signal,
         onProgress: options.onProgress,
         workers: options.workers,
+        allowExpired: options.allowExpired,
       });
     } catch (error) {
       const code = error instanceof MeetingTokensError ? error.code : 'INTERNAL';
@@ -86,7 +90,7 @@ export async function runJob(options: JobRunOptions): Promise<RunResult> {
     );
     if (m.status === 'done' && config.keep !== undefined) {
       // Retention never fails a run that has published.
-      await applyRetention(config.outDir, config.job, config.keep, new Date()).then(
+      await applyRetention(config.outDir, config.job, config.keep, new Date(), basename(result.manifestPath)).then(
         (removed) =>
           removed.length > 0 && log.info({ job: config.job, keep: config.keep, removed }, 'retention: removed old or expired outputs'),
         (error: unknown) =>

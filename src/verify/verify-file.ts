@@ -15,8 +15,10 @@ export interface VerifyReport {
   mismatched: number;
   expired: number;
   notYetValid: number;
-  /** First problems found, by line: never a token or a claim value. */
+  /** First claim mismatches found, by line: never a token or a claim value. */
   problems: string[];
+  /** Lines of the first tokens whose signature does not verify (a wrong key fails them all: summarised, not listed). */
+  badSignatureLines: number[];
   /** A uniform random sample of good tokens (reservoir sampling), when asked for. */
   sample: { line: number; token: string; nbf: number | undefined }[];
 }
@@ -35,7 +37,17 @@ export interface VerifyOptions {
 
 export async function verifyTokensFile(path: string, apiKey: string, options: VerifyOptions = {}): Promise<VerifyReport> {
   const secret = new TextEncoder().encode(apiKey);
-  const report: VerifyReport = { rows: 0, valid: 0, badSignature: 0, mismatched: 0, expired: 0, notYetValid: 0, problems: [], sample: [] };
+  const report: VerifyReport = {
+    rows: 0,
+    valid: 0,
+    badSignature: 0,
+    mismatched: 0,
+    expired: 0,
+    notYetValid: 0,
+    problems: [],
+    badSignatureLines: [],
+    sample: [],
+  };
   const sampleSize = options.sampleSize ?? 0;
   const random = options.random ?? Math.random;
   const problem = (line: number, text: string): void => {
@@ -74,7 +86,7 @@ export async function verifyTokensFile(path: string, apiKey: string, options: Ve
           claims = decodeJwt(token);
         } else {
           report.badSignature++;
-          problem(entry.line, `signature does not verify with this key (${(error as { code?: string }).code ?? 'invalid token'})`);
+          if (report.badSignatureLines.length < MAX_PROBLEMS) report.badSignatureLines.push(entry.line);
           continue;
         }
       }

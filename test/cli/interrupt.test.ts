@@ -25,7 +25,21 @@ describe('interrupted run', () => {
       const out = join(dir, 'out');
       const child = spawn(
         process.execPath,
-        [CLI, 'run', '--roster', join(dir, 'roster.csv'), '--out', out, '--domain-id', DOMAIN_ID, '--now', NOW, '--log-level', 'silent'],
+        [
+          CLI,
+          'run',
+          '--roster',
+          join(dir, 'roster.csv'),
+          '--out',
+          out,
+          '--domain-id',
+          DOMAIN_ID,
+          '--now',
+          NOW,
+          '--allow-expired',
+          '--log-level',
+          'silent',
+        ],
         // ./state (lock, history) goes into the test's directory.
         { env: { ...process.env, DAILY_API_KEY: KEY }, cwd: dir },
       );

@@ -50,8 +50,9 @@ describe('job lock and history from the CLI', () => {
       JSON.stringify({ pid: 999_999_999, host: hostname(), since: '2026-11-27T09:00:00.000Z' }),
     );
     expect((await runCli(run(['--now', NOW]))).code).toBe(0);
-    const again = await runCli(run(['--now', NOW])); // same second: the output exists, the run fails
-    expect(again.code).toBe(1);
+    // Signed as of January: every token expired before publication, so the run fails.
+    const again = await runCli(run(['--now', '2026-01-01T00:00:00Z']), { expiredCheck: true });
+    expect(again.code).toBe(2);
     const history = readFileSync(join(dir, 'state', 'weekly.history.jsonl'), 'utf8')
       .trim()
       .split('\n')
@@ -66,7 +67,7 @@ describe('job lock and history from the CLI', () => {
         rows_rejected: 0,
         outputs: ['weekly-20261127T100000Z.csv', 'weekly-20261127T100000Z.rejects.csv', 'weekly-20261127T100000Z.manifest.json'],
       },
-      { job: 'weekly', status: 'failed', error: { code: 'OUTPUT_EXISTS' } },
+      { job: 'weekly', status: 'failed', error: { code: 'TOKENS_EXPIRED' } },
     ]);
 
     const status = await runCli(['status', '--jobs', join(dir, 'jobs'), '--state', join(dir, 'state')]);
@@ -78,6 +79,8 @@ describe('job lock and history from the CLI', () => {
       /^daily\s+0 9 \* \* \* \(Europe\/Berlin\)\s+\d{4}-\d\d-\d\dT0[78]:00:00Z \(\d{4}-\d\d-\d\d 09:00 local\)\s+never\s+-/,
     );
     expect(lines[3]).toMatch(/^inroster\s+-\s+-\s+never\s+invalid job file: .*inroster\.yaml: out: .* holds the roster roster\.csv/);
-    expect(lines[4]).toMatch(/^weekly\s+manual\s+-\s+\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ\s+failed\s+-\s+-\s+.*already exists/);
+    expect(lines[4]).toMatch(
+      /^weekly\s+manual\s+-\s+\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ\s+failed\s+-\s+-\s+every token of this run would expire/,
+    );
   });
 });

@@ -226,15 +226,30 @@ describe('meeting-tokens run (built CLI, real files)', () => {
     expect(hmacValid(row!['token']!, KEY)).toBe(true);
   });
 
-  it('never replaces a published file: a second run in the same second fails', async () => {
+  it('never replaces a published file: a second run in the same second publishes under the next name, sorting after the first', async () => {
     const dir = tempDir();
     writeFile(dir, 'roster.csv', 'room\ndemo\n');
     expect((await runCli(adHoc(dir))).code).toBe(0);
     const before = readFileSync(join(dir, 'out', `roster-${STAMP}.csv`));
     const again = await runCli(adHoc(dir));
-    expect(again.code).toBe(1);
-    expect(again.stderr).toMatch(/roster-20261127T100000Z\.csv already exists; nothing was replaced/);
+    expect(again.stderr).toBe('');
+    expect(again.code).toBe(0);
+    expect(again.stdout).toMatch(/^done: 1 tokens, 0 rejected -> .*roster-20261127T100000Z_02\.manifest\.json\n$/);
     expect(readFileSync(join(dir, 'out', `roster-${STAMP}.csv`))).toEqual(before);
+    // Listed in name order, the batches come in the order they were published.
+    expect(readdirSync(join(dir, 'out')).sort()).toEqual([
+      `roster-${STAMP}.csv`,
+      `roster-${STAMP}.manifest.json`,
+      `roster-${STAMP}.rejects.csv`,
+      `roster-${STAMP}_02.csv`,
+      `roster-${STAMP}_02.manifest.json`,
+      `roster-${STAMP}_02.rejects.csv`,
+    ]);
+    const manifest = JSON.parse(readFileSync(join(dir, 'out', `roster-${STAMP}_02.manifest.json`), 'utf8')) as Record<string, unknown>;
+    expect(manifest['files']).toMatchObject({
+      tokens: { name: `roster-${STAMP}_02.csv` },
+      rejects: { name: `roster-${STAMP}_02.rejects.csv` },
+    });
   });
 
   it('exit 2 before reading a row when the output directory holds the roster, by name or through a symlink', async () => {
