@@ -9,8 +9,11 @@ import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { MeetingTokensError } from '../errors.js';
 
+/** What follows the stamp in the name of each file of a batch. */
+export const SUFFIX = { tokens: '.csv', rejects: '.rejects.csv', manifest: '.manifest.json' } as const;
+
 /** Suffixes of a batch's files; the manifest first (deleting in this order never leaves a manifest naming missing files). */
-export const BATCH_SUFFIXES = ['.manifest.json', '.csv', '.rejects.csv'] as const;
+export const BATCH_SUFFIXES = [SUFFIX.manifest, SUFFIX.tokens, SUFFIX.rejects] as const;
 
 /** Batches of one job in one second: two digits keep the names sorting as time. */
 const MAX_SEQUENCE = 99;
@@ -30,7 +33,7 @@ export function fileStamp(date: Date): string {
 
 export function batchNames(job: string, stamp: string): BatchNames {
   const base = `${job}-${stamp}`;
-  return { stamp, tokens: `${base}.csv`, rejects: `${base}.rejects.csv`, manifest: `${base}.manifest.json` };
+  return { stamp, tokens: base + SUFFIX.tokens, rejects: base + SUFFIX.rejects, manifest: base + SUFFIX.manifest };
 }
 
 /**

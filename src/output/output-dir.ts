@@ -5,7 +5,7 @@ import { basename, dirname, join } from 'node:path';
 import { MeetingTokensError } from '../errors.js';
 import { pidAlive } from '../state/pid.js';
 import { TEMP_PREFIX, TEMP_SUFFIX } from './staged-file.js';
-import { batchFilePattern } from './batch-name.js';
+import { batchFilePattern, SUFFIX } from './batch-name.js';
 
 /** Temp files of a run on another host are removed only after this long without a write. */
 const STALE_AFTER_MS = 24 * 3600 * 1000;
@@ -102,9 +102,9 @@ export async function removeStaleTemps(dir: string, now = Date.now()): Promise<s
  */
 export async function removeOrphanedOutputs(dir: string, job: string, now = Date.now()): Promise<string[]> {
   const names = await readdir(dir);
-  const manifest = batchFilePattern(job, '.manifest.json');
+  const manifest = batchFilePattern(job, SUFFIX.manifest);
   const manifests = new Set(names.map((name) => manifest.exec(name)?.[1]));
-  const patterns = [batchFilePattern(job, '.csv'), batchFilePattern(job, '.rejects.csv')];
+  const patterns = [batchFilePattern(job, SUFFIX.tokens), batchFilePattern(job, SUFFIX.rejects)];
   const removed: string[] = [];
   for (const name of names) {
     const stamp = patterns.map((pattern) => pattern.exec(name)?.[1]).find((s) => s !== undefined);

@@ -7,7 +7,7 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Manifest } from '../output/manifest.js';
-import { batchFilePattern } from '../output/batch-name.js';
+import { batchFilePattern, SUFFIX } from '../output/batch-name.js';
 
 /** A published batch: its manifest's name, the slot it served (null: a run by hand), and its slot's time or else its start. */
 export interface PublishedRun {
@@ -27,7 +27,7 @@ function stampTime(stamp: string): number {
  * missing output directory has none.
  */
 export async function publishedRuns(outDir: string, job: string, since = -Infinity): Promise<PublishedRun[]> {
-  const pattern = batchFilePattern(job, '.manifest.json');
+  const pattern = batchFilePattern(job, SUFFIX.manifest);
   let names: string[];
   try {
     names = await readdir(outDir);

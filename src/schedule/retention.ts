@@ -7,7 +7,7 @@
  */
 import { readdir, readFile, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
-import { BATCH_SUFFIXES, batchFilePattern } from '../output/batch-name.js';
+import { BATCH_SUFFIXES, SUFFIX, batchFilePattern } from '../output/batch-name.js';
 
 /**
  * Deletes what retention says; returns the names removed. `published` is the manifest name of
@@ -16,7 +16,7 @@ import { BATCH_SUFFIXES, batchFilePattern } from '../output/batch-name.js';
  * its tokens have expired (`--allow-expired`).
  */
 export async function applyRetention(outDir: string, job: string, keep: number, now: Date, published?: string): Promise<string[]> {
-  const pattern = batchFilePattern(job, '.manifest.json');
+  const pattern = batchFilePattern(job, SUFFIX.manifest);
   const names = await readdir(outDir);
   const stamps = names
     .filter((name) => name !== published)
@@ -30,7 +30,7 @@ export async function applyRetention(outDir: string, job: string, keep: number, 
     const base = join(outDir, `${job}-${stamp}`);
     let expired = false;
     try {
-      const manifest = JSON.parse(await readFile(`${base}.manifest.json`, 'utf8')) as { exp_max?: string | null };
+      const manifest = JSON.parse(await readFile(base + SUFFIX.manifest, 'utf8')) as { exp_max?: string | null };
       expired = typeof manifest.exp_max === 'string' && Date.parse(manifest.exp_max) <= now.getTime();
     } catch {
       continue; // unreadable: not provably ours to delete

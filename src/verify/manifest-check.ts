@@ -7,6 +7,7 @@ import { createReadStream } from 'node:fs';
 import { readFile, stat } from 'node:fs/promises';
 import { createHash } from 'node:crypto';
 import { MeetingTokensError } from '../errors.js';
+import { SUFFIX } from '../output/batch-name.js';
 
 /** The manifest fields verify reads (`output/manifest.ts` writes them). */
 export interface PublishedManifest {
@@ -22,7 +23,7 @@ const failed = (message: string, file: string): MeetingTokensError => new Meetin
 
 /** `out/weekly-20261127T090000Z.csv` -> `out/weekly-20261127T090000Z.manifest.json`. */
 export function manifestBeside(tokensFile: string): string | undefined {
-  return tokensFile.endsWith('.csv') ? tokensFile.replace(/\.csv$/, '.manifest.json') : undefined;
+  return tokensFile.endsWith(SUFFIX.tokens) ? tokensFile.slice(0, -SUFFIX.tokens.length) + SUFFIX.manifest : undefined;
 }
 
 /** Reads a manifest; one that is missing is `undefined` unless `required`; one that is unreadable or not JSON fails. */
@@ -50,7 +51,7 @@ export async function checkPublishedFile(file: string, manifest: PublishedManife
   if (!recorded) {
     throw failed(`${manifestPath} records no tokens file (status ${manifest.status ?? 'unknown'}): ${file} is not a published batch`, file);
   }
-  const differs = `${file} is not the file ${manifestPath} records (truncated, cut or edited?)`;
+  const differs = `${file} is not the file ${manifestPath} records (truncated or edited?)`;
   const size = (await stat(file)).size;
   if (size !== recorded.bytes) throw failed(`${differs}: ${size} bytes, the manifest records ${recorded.bytes}`, file);
   const hash = createHash('sha256');
