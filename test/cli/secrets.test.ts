@@ -33,12 +33,16 @@ describe('the API key never leaks', () => {
       await runCli(['run', '--roster', join(dir, 'good.csv'), ...common, '--now', NOW], { env, cwd: dir }),
       await runCli(['run', '--roster', join(dir, 'bad.csv'), ...common], { env, cwd: dir }),
       await runCli(['run', '--roster', join(dir, 'rejects.csv'), ...common], { env, cwd: dir }),
-      await runCli(['run', '--roster', join(dir, 'good.csv'), ...common, '--now', NOW], { env, cwd: dir }), // output exists
+      await runCli(['run', '--roster', join(dir, 'good.csv'), ...common, '--now', '2026-01-01T00:00:00Z'], {
+        env,
+        cwd: dir,
+        expiredCheck: true,
+      }), // all expired
       await runCli(['run', '--roster', join(dir, 'good.csv'), ...common], { env: { DAILY_API_KEY: SECRET.slice(0, 20) }, cwd: dir }), // weak key
       await runCli(['run', '--roster', join(dir, 'repeats.csv'), ...common], { env, cwd: dir }), // duplicates warned about
       await runCli(['run', '--roster', join(dir, 'good.csv'), ...common, '--out', dir], { env, cwd: dir }), // out holds the roster
     ];
-    expect(results.map((r) => r.code)).toEqual([0, 1, 3, 1, 2, 0, 2]);
+    expect(results.map((r) => r.code)).toEqual([0, 1, 3, 2, 2, 0, 2]);
     expect(results[5]!.stderr).toContain('1 row repeats the (room, user_id) of an earlier row');
     const tokensFile = filesUnder(join(dir, 'out')).find((f) => f.endsWith('Z.csv'))!;
     results.push(await runCli(['verify', tokensFile], { env: { DAILY_API_KEY: SECRET.replace('S', 's') }, cwd: dir })); // wrong key
