@@ -26,6 +26,7 @@ describe('a slot whose manifest is published', () => {
       apiKey: loadApiKey({ DAILY_API_KEY: KEY }, { allowWeakKey: false, demoAllowed: false }),
       log: createLogger('silent', false),
       slot: '2026-11-27T07:00:00.000Z',
+      allowExpired: true, // signed at the fixed NOW, whose tokens expire while the suite is in use
     };
     const first = await runJob({ ...options, now: new Date(NOW), stateDir: join(dir, 'state-a') });
     expect(first.manifest).toMatchObject({ slot: '2026-11-27T07:00:00.000Z', status: 'done' });
