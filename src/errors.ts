@@ -28,7 +28,9 @@ export type ErrorCode =
   | 'ROSTER_CHANGED'
   | 'SLOT_PUBLISHED'
   | 'HISTORY_UNRECORDED'
-  | 'TOKENS_EXPIRED';
+  | 'TOKENS_EXPIRED'
+  | 'LOCK_LOST'
+  | 'STATE_FAILED';
 
 export interface ErrorContext {
   job?: string;

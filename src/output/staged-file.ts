@@ -141,17 +141,26 @@ export function writeError(error: unknown, dir: string, finalName?: string): Mee
       file: finalName,
     });
   }
-  const why =
-    code === 'ENOSPC'
-      ? 'the disk is full'
-      : code === 'EDQUOT'
-        ? 'the disk quota is used up'
-        : code === 'EACCES'
-          ? 'permission denied'
-          : code === 'EEXIST'
-            ? `${TEMP_ATTEMPTS} temporary names in a row were already taken (planted files?)`
-            : code;
-  return new MeetingTokensError('WRITE_FAILED', `cannot write to ${dir}: ${why}; nothing was published`, { file: dir });
+  const why = code === 'EEXIST' ? `${TEMP_ATTEMPTS} temporary names in a row were already taken (planted files?)` : errnoReason(error);
+  return new MeetingTokensError('WRITE_FAILED', `cannot write to ${dir}: ${why}; nothing was published`, { file: dir }, { cause: error });
+}
+
+/** What a failed file-system call means to a user, in a few words ("the disk is full"). */
+export function errnoReason(error: unknown): string {
+  const code = (error as NodeJS.ErrnoException).code ?? 'error';
+  switch (code) {
+    case 'ENOSPC':
+      return 'the disk is full'; // out of blocks or out of inodes: the kernel says ENOSPC for both
+    case 'EDQUOT':
+      return 'the disk quota is used up';
+    case 'EACCES':
+    case 'EPERM':
+      return 'permission denied';
+    case 'EROFS':
+      return 'the file system is read-only';
+    default:
+      return code;
+  }
 }
 
 /** True when anything (a file, a directory, even a dangling symlink) has this name. */

@@ -42,6 +42,8 @@ export interface RunOptions {
   workers?: number | undefined;
   /** Publish even when every token has expired by the time of publication (`--allow-expired`). */
   allowExpired?: boolean | undefined;
+  /** Called once everything is written, right before the first file is published; a throw publishes nothing. */
+  beforePublish?: (() => Promise<void>) | undefined;
 }
 
 /** Below this roster size, starting threads costs more than it saves. */
@@ -174,6 +176,7 @@ export async function runBatch(options: RunOptions): Promise<RunResult> {
     const tooMany = counts.read > 0 && counts.rejected / counts.read > config.maxRejectRatio;
 
     if (!tooMany && !options.allowExpired && counts.written > 0) refuseExpiredBatch(counts.expMax, Date.now(), 'after signing');
+    await options.beforePublish?.();
     let tokensFile: PublishedFile | null = null;
     if (tooMany) {
       await tokens.discard();

@@ -67,6 +67,7 @@ export async function runJob(options: JobRunOptions): Promise<RunResult> {
         onProgress: options.onProgress,
         workers: options.workers,
         allowExpired: options.allowExpired,
+        beforePublish: () => lock.checkHeld(),
       });
     } catch (error) {
       const code = error instanceof MeetingTokensError ? error.code : 'INTERNAL';

@@ -1,9 +1,11 @@
 /**
  * Run history per job: `<state>/<job>.history.jsonl`, one JSON line per run, appended (O_APPEND)
- * when the run ends. Never holds a key, a token or a roster row.
+ * when the run ends. Never holds a key, a token or a roster row. Never written or read through a
+ * symlink planted at its name (see `openStateFile`).
  */
-import { appendFile, mkdir, open } from 'node:fs/promises';
 import { join } from 'node:path';
+import { writeFully } from '../output/staged-file.js';
+import { ensureStateDir, openStateFile, stateError } from './state-file.js';
 
 export interface HistoryEntry {
   job: string;
@@ -21,19 +23,27 @@ export interface HistoryEntry {
   error?: { code: string; message: string };
 }
 
+/** Appends one line; a failure is a STATE_FAILED error naming the state directory or the file. */
 export async function appendHistory(stateDir: string, entry: HistoryEntry): Promise<void> {
-  await mkdir(stateDir, { recursive: true, mode: 0o700 });
-  await appendFile(join(stateDir, `${entry.job}.history.jsonl`), JSON.stringify(entry) + '\n', { mode: 0o600 });
+  await ensureStateDir(stateDir);
+  const handle = await openStateFile(join(stateDir, `${entry.job}.history.jsonl`), 'append', stateDir);
+  try {
+    // One write of the whole line: O_APPEND keeps concurrent appends from interleaving.
+    await writeFully(handle, Buffer.from(JSON.stringify(entry) + '\n'), null, stateDir);
+    await handle.close();
+  } catch (error) {
+    await handle.close().catch(() => undefined);
+    throw stateError(error, stateDir);
+  }
 }
 
-/** The last entry of a job's history, reading only the file's tail; undefined if none. */
+/**
+ * The last entry of a job's history, reading only the file's tail; undefined if none. A planted
+ * symlink or an unreadable state directory is an error, not "never ran".
+ */
 export async function lastRun(stateDir: string, job: string): Promise<HistoryEntry | undefined> {
-  let handle;
-  try {
-    handle = await open(join(stateDir, `${job}.history.jsonl`), 'r');
-  } catch {
-    return undefined;
-  }
+  const handle = await openStateFile(join(stateDir, `${job}.history.jsonl`), 'read', stateDir, true);
+  if (!handle) return undefined;
   try {
     const { size } = await handle.stat();
     const length = Math.min(size, 64 * 1024);
