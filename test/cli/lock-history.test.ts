@@ -1,8 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { createWriteStream, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
-import { runCli, tempDir, writeFile, DOMAIN_ID, NOW } from '../helpers.js';
+import { runCli, tempDir, writeFile, CLI, KEY, DOMAIN_ID, NOW } from '../helpers.js';
 
 function project(): { dir: string; run: (extra?: string[]) => string[] } {
   const dir = tempDir();
@@ -83,4 +85,41 @@ describe('job lock and history from the CLI', () => {
       /^weekly\s+manual\s+-\s+\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ\s+failed\s+-\s+-\s+every token of this run would expire/,
     );
   });
+});
+
+describe('a run that loses its lock', () => {
+  it('state directory deleted during a run: a second run starts and publishes; the first publishes nothing, exit 1', async () => {
+    const { dir, run } = project();
+    const out = createWriteStream(join(dir, 'big.csv'));
+    out.write('room,name\n');
+    for (let i = 0; i < 300_000; i++) if (!out.write(`room-${i % 100},Name ${i}\n`)) await once(out, 'drain');
+    out.end();
+    await once(out, 'finish');
+    const first = spawn(process.execPath, [CLI, ...run(['--roster', join(dir, 'big.csv'), '--now', NOW, '--workers', '0'])], {
+      cwd: dir,
+      env: { ...process.env, DAILY_API_KEY: KEY },
+    });
+    let stderr = '';
+    first.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    const closed = once(first, 'close');
+    const start = Date.now();
+    const own = `.${first.pid}.`;
+    while (!(existsSync(join(dir, 'out')) && readdirSync(join(dir, 'out')).some((f) => f.includes(own)))) {
+      if (Date.now() - start > 20_000 || first.exitCode !== null) throw new Error(`the run never started writing: ${stderr}`);
+      await new Promise((r) => setTimeout(r, 5));
+    }
+    rmSync(join(dir, 'state'), { recursive: true });
+    const second = await runCli(run(['--now', '2026-11-27T11:00:00Z']));
+    expect(second.code).toBe(0);
+    const [code] = (await closed) as [number | null];
+    expect(stderr).toMatch(
+      /^meeting-tokens: lost the job's lock during the run \(.*weekly\.lock (was removed|now belongs to pid \d+ on .*)\); nothing was published\n$/,
+    );
+    expect(code).toBe(1);
+    expect(readdirSync(join(dir, 'out')).sort()).toEqual([
+      'weekly-20261127T110000Z.csv',
+      'weekly-20261127T110000Z.manifest.json',
+      'weekly-20261127T110000Z.rejects.csv',
+    ]);
+  }, 60_000);
 });
