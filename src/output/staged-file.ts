@@ -158,6 +158,8 @@ export function errnoReason(error: unknown): string {
       return 'permission denied';
     case 'EROFS':
       return 'the file system is read-only';
+    case 'ENOTDIR':
+      return 'not a directory';
     default:
       return code;
   }

@@ -4,7 +4,7 @@
  * root, and a planted link would make it append to any file), and every failure is one line
  * naming the state directory.
  */
-import { mkdir, open, type FileHandle } from 'node:fs/promises';
+import { mkdir, open, stat, type FileHandle } from 'node:fs/promises';
 import { constants } from 'node:fs';
 import { MeetingTokensError } from '../errors.js';
 import { errnoReason } from '../output/staged-file.js';
@@ -14,7 +14,12 @@ const { O_WRONLY, O_RDONLY, O_APPEND, O_CREAT, O_NOFOLLOW, O_NONBLOCK } = consta
 /** Creates the state directory (0700) when missing. */
 export async function ensureStateDir(dir: string): Promise<void> {
   try {
-    await mkdir(dir, { recursive: true, mode: 0o700 });
+    // Not recursive at first: a recursive mkdir reports a read-only file system as ENOENT.
+    await mkdir(dir, { mode: 0o700 }).catch(async (error: NodeJS.ErrnoException) => {
+      if (error.code === 'ENOENT') await mkdir(dir, { recursive: true, mode: 0o700 });
+      else if (error.code !== 'EEXIST') throw error;
+    });
+    if (!(await stat(dir)).isDirectory()) throw Object.assign(new Error('not a directory'), { code: 'ENOTDIR' });
   } catch (error) {
     throw stateError(error, dir);
   }
