@@ -33,7 +33,10 @@ export function runCommandSpec(done: ExitSink): Command {
     .description(
       'Reads the roster, signs one token per row and publishes the files below into the output directory. ' +
         "A run without a job file is named after the roster file. Rows that repeat an earlier row's (room, user_id) " +
-        'get their tokens too; they are counted in the manifest (duplicates) and warned about. Options override the job file.',
+        'get their tokens too; they are counted in the manifest (duplicates) and warned about. One run of a job at a time: ' +
+        "the job's lock in the state directory is held by a live run (exit 4) or recovered from a dead one; a run checks " +
+        'it still holds the lock right before publishing, and one that lost it (state directory deleted, say) publishes ' +
+        'nothing (exit 1). Options override the job file.',
     )
     .addArgument(new Argument('[job]', 'a job name (<jobs>/<job>.yaml) or the path of a .yaml/.yml job file'))
     .addOption(jobsOption())

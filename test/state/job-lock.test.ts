@@ -162,9 +162,15 @@ describe('job lock', () => {
       code: 'STATE_FAILED',
       message: `state file ${join(state, 'weekly.lock')} is a symbolic link; refusing to use it (nothing was written to it): remove it if it is not the tool's own`,
     });
-    mkdirSync(join(state, 'sub'));
-    symlinkSync(victim, join(state, 'sub', 'weekly.lock'));
-    await expect(JobLock.acquire(join(state, 'sub'), 'weekly')).rejects.toMatchObject({ code: 'STATE_FAILED' });
+    const sub = join(state, 'sub');
+    mkdirSync(sub);
+    writeFileSync(join(sub, 'weekly.lock'), deadHolder());
+    const claim = join(sub, `weekly.lock.takeover-${statSync(join(sub, 'weekly.lock')).ino}-0`);
+    symlinkSync(victim, claim);
+    await expect(JobLock.acquire(sub, 'weekly')).rejects.toMatchObject({
+      code: 'STATE_FAILED',
+      message: expect.stringMatching(`^state file ${claim} is a symbolic link`),
+    });
     expect(readFileSync(victim, 'utf8')).toBe('precious\n');
   });
 });
