@@ -15,6 +15,7 @@
 import { lstat, unlink, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import { MeetingTokensError } from '../errors.js';
+import { removeStaleTemps } from '../output/output-dir.js';
 import { ensureStateDir, stateError } from './state-file.js';
 import { LEASE_MS, isStale, putLockFile, readLockFile, thisHolder, type LockFile, type LockHolder } from './lock-file.js';
 
@@ -47,6 +48,8 @@ export class JobLock {
   static async acquire(stateDir: string, job: string, options: AcquireOptions = {}): Promise<JobLock> {
     const now = options.now ?? Date.now;
     await ensureStateDir(stateDir);
+    // Temporary lock files of runs killed while writing one (dead pid, or a day old elsewhere).
+    await removeStaleTemps(stateDir).catch(() => undefined);
     const path = join(stateDir, `${job}.lock`);
     const holder = thisHolder(new Date(now()));
     try {

@@ -34,6 +34,16 @@ describe('job lock', () => {
     await lock.release();
   });
 
+  it('removes temporary lock files of runs killed while writing one, not those of live runs', async () => {
+    const state = tempDir();
+    const dead = `.meeting-tokens.${hostname()}.999999999.0123456789abcdef.tmp`;
+    const live = `.meeting-tokens.${hostname()}.${process.ppid}.0123456789abcdef.tmp`;
+    writeFileSync(join(state, dead), deadHolder());
+    writeFileSync(join(state, live), '');
+    await (await JobLock.acquire(state, 'weekly')).release();
+    expect(readdirSync(state)).toEqual([live]);
+  });
+
   it("recovers another host's lock only once its lease has lapsed", async () => {
     const state = tempDir();
     const path = join(state, 'weekly.lock');
