@@ -112,7 +112,7 @@ export async function runJob(options: JobRunOptions): Promise<RunResult> {
 }
 
 function historyError(error: Error, stateDir: string): string {
-  if (error instanceof MeetingTokensError) return error.message;
+  if (error instanceof MeetingTokensError) return `${error.message}; do not run it again`;
   const code = (error as NodeJS.ErrnoException).code;
   if (code === 'ENOSPC' || code === 'EDQUOT') return `${stateDir} is full (${code}); do not run it again`;
   return `${code ?? error.name} in ${stateDir}; do not run it again`;

@@ -129,7 +129,7 @@ describe('published, but the history line could not be written', () => {
     expect(manifest).toBeDefined();
     expect(JSON.parse(readFileSync(join(out, manifest!), 'utf8'))).toMatchObject({ status: 'done', tokens_written: 150_000 });
     expect(stderr).toBe(
-      `meeting-tokens: published ${join(out, manifest!)}; could not record it in history: ${state} is full (ENOSPC); do not run it again\n`,
+      `meeting-tokens: published ${join(out, manifest!)}; could not record it in history: cannot use the state directory ${state}: the disk is full; do not run it again\n`,
     );
     expect(code).toBe(EXIT.publishedUnrecorded);
     expect(code).toBe(5);
