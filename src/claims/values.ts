@@ -5,6 +5,7 @@
 import { type PropertySpec } from './properties.js';
 import { reject } from './rejection.js';
 import { translatePermissions } from './permissions.js';
+import { checkJsonShape, checkJsonText } from './json-shape.js';
 
 // eslint-disable-next-line no-control-regex
 const CONTROL = /[\u0000-\u001f\u007f]/;
@@ -73,14 +74,16 @@ function parseUrl(value: unknown, column: string): string {
 function parseObject(value: unknown, column: string): Record<string, unknown> {
   let obj = value;
   if (typeof value === 'string') {
+    checkJsonText(value, column);
     try {
       obj = JSON.parse(value);
     } catch {
       return reject(`${column}: not valid JSON; give a JSON object such as {"hp":true}`);
     }
   }
-  if (typeof obj === 'object' && obj !== null && !Array.isArray(obj)) return obj as Record<string, unknown>;
-  return reject(`${column}: must be a JSON object`);
+  if (typeof obj !== 'object' || obj === null || Array.isArray(obj)) return reject(`${column}: must be a JSON object`);
+  checkJsonShape(obj, column);
+  return obj as Record<string, unknown>;
 }
 
 /** Turns a job default or a roster cell into the claim value of `spec`, or rejects it. */

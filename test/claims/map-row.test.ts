@@ -93,6 +93,19 @@ describe('claim mapper: every Daily property by its long name', () => {
     expect(mapOne({ room: 'r1' }, { defaults })).toMatchObject({ [claim]: expected });
   });
 
+  it('refuses a default object nested deeper than 16 levels, at any depth, and takes one of 16', () => {
+    const nest = (levels: number): unknown => {
+      let value: unknown = 1;
+      for (let i = 0; i < levels; i++) value = { a: value };
+      return value;
+    };
+    expect(() => checkDefaults({ start_cloud_recording_opts: nest(100_000) })).toThrow(
+      'defaults.start_cloud_recording_opts: nested more than 16 levels deep',
+    );
+    expect(() => checkDefaults({ permissions: nest(17) })).toThrow(Rejection);
+    expect(checkDefaults({ start_cloud_recording_opts: nest(16) }).get('start_cloud_recording_opts')).toEqual(nest(16));
+  });
+
   it('takes a raw abbreviated permissions object verbatim', () => {
     const p = { hp: true, cs: true, cr: { b: true }, ca: ['participants'] };
     expect(checkDefaults({ permissions: p }).get('permissions')).toEqual(p);
@@ -130,6 +143,21 @@ describe('claim mapper: rules', () => {
       /permissions.canAdmin: Daily documents no abbreviation/,
     ],
     ['canSend bad kind', { room: 'a', permissions: '{"canSend":["smell"]}' }, /canSend: only video, audio/],
+    [
+      'start_cloud_recording_opts nested 20,000 levels deep',
+      { room: 'a', start_cloud_recording_opts: '{"a":'.repeat(20000) + '1' + '}'.repeat(20000) },
+      /start_cloud_recording_opts: \d+ characters of JSON, at most 2048/,
+    ],
+    [
+      'permissions nested 17 levels deep',
+      { room: 'a', permissions: '{"a":'.repeat(17) + '1' + '}'.repeat(17) },
+      'permissions: nested more than 16 levels deep',
+    ],
+    [
+      'permissions over 2048 characters',
+      { room: 'a', permissions: `{"hp":true,"x":"${'y'.repeat(2040)}"}` },
+      'permissions: 2058 characters of JSON, at most 2048',
+    ],
     [
       'expires_at in the past',
       { room: 'a', expires_at: '2026-11-27T09:59:59Z' },
