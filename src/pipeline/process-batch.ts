@@ -4,6 +4,7 @@
  * or in a worker and gives the same bytes.
  */
 import { parseRecords, UnclosedQuote, type ParsedRecord } from '../roster/csv-parser.js';
+import { decodeRoster, NOT_UTF8 } from '../roster/utf8.js';
 import type { ColumnPlan } from '../roster/header.js';
 import { createMapper, type MappedRow, type MapperSettings } from '../claims/map-row.js';
 import { Rejection } from '../claims/rejection.js';
@@ -67,7 +68,7 @@ export function createBatchContext(spec: BatchSpec): BatchContext {
 
 /** Parses and processes one chunk cut by the chunker (`firstLine` = line of its first byte). */
 export function processChunk(bytes: Uint8Array, firstLine: number, ctx: BatchContext): BatchResult {
-  const text = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8');
+  const { text, valid } = decodeRoster(bytes);
   let records: ParsedRecord[];
   try {
     records = parseRecords(text, firstLine);
@@ -81,10 +82,11 @@ export function processChunk(bytes: Uint8Array, firstLine: number, ctx: BatchCon
       },
     );
   }
-  return processBatch(records, ctx);
+  return processBatch(records, ctx, !valid);
 }
 
-export function processBatch(records: readonly ParsedRecord[], ctx: BatchContext): BatchResult {
+/** `notUtf8`: some fields may hold `NOT_UTF8` marks; their rows are rejected. */
+export function processBatch(records: readonly ParsedRecord[], ctx: BatchContext, notUtf8 = false): BatchResult {
   const { plan, mapRow, sign, joinBase, escapeFormulas } = ctx;
   const width = plan.headers.length;
   const tokens = new ByteWriter(records.length * 800 + 1024);
@@ -107,7 +109,7 @@ export function processBatch(records: readonly ParsedRecord[], ctx: BatchContext
       reason = `expected ${width} fields as in the header, found ${fields.length}`;
     } else if (record.stray >= 0) {
       reason = `${plan.headers[record.stray]}: a stray quote; quote the whole field and double the quotes inside it`;
-    } else if (hasReplacementChar(fields)) {
+    } else if (notUtf8 && hasNotUtf8(fields)) {
       reason = 'bytes that are not UTF-8; save the roster as UTF-8';
     } else {
       try {
@@ -179,7 +181,7 @@ export function processBatch(records: readonly ParsedRecord[], ctx: BatchContext
   };
 }
 
-function hasReplacementChar(fields: readonly string[]): boolean {
-  for (const field of fields) if (field.indexOf('\uFFFD') !== -1) return true;
+function hasNotUtf8(fields: readonly string[]): boolean {
+  for (const field of fields) if (field.includes(NOT_UTF8)) return true;
   return false;
 }

@@ -13,7 +13,7 @@ import { MeetingTokensError, EXIT } from '../errors.js';
 import type { RunConfig } from '../config/run-config.js';
 import type { ApiKey } from '../config/api-key.js';
 import { readChunks, type Chunk } from '../roster/chunker.js';
-import { parseRecords } from '../roster/csv-parser.js';
+import { headerFields } from '../roster/read-header.js';
 import { planColumns } from '../roster/header.js';
 import { keyFingerprint } from '../sign/fingerprint.js';
 import { createBatchContext, processChunk, type BatchSpec } from './process-batch.js';
@@ -76,14 +76,14 @@ export async function runBatch(options: RunOptions): Promise<RunResult> {
   const rosterBefore = await stat(config.rosterPath).catch(() => undefined);
   const roster = readChunks(config.rosterPath);
   const first = await roster.chunks.next();
-  const headerRecord = first.done ? undefined : parseRecords(first.value.bytes.toString('utf8'), first.value.firstLine)[0];
-  if (headerRecord === undefined) {
+  let headers: string[];
+  try {
+    headers = headerFields(first.done ? undefined : first.value, config.rosterPath);
+  } catch (error) {
     await roster.chunks.return(undefined);
-    throw new MeetingTokensError('ROSTER_HEADER', `roster ${config.rosterPath} is empty; the first line must be a header row`, {
-      job: config.job,
-    });
+    throw error;
   }
-  const plan = planColumns(headerRecord.fields, {
+  const plan = planColumns(headers, {
     columns: config.columns,
     roomOptional: config.allowAllRooms || config.defaultRoom !== undefined,
   });

@@ -42,6 +42,7 @@ const QUOTE = 34;
 const COMMA = 44;
 const LF = 10;
 const CR = 13;
+const BOM = Buffer.from([0xef, 0xbb, 0xbf]);
 
 export function readChunks(
   path: string,
@@ -181,11 +182,17 @@ export function countLineBreaks(data: Buffer, from: number, to: number): number 
   return count;
 }
 
-/** Offset after the header record (the first record with content), or -1 if not complete yet. */
+/**
+ * Offset after the header record (the first record with content), or -1 if not complete yet.
+ * `data` starts at the file's first byte, so a byte-order mark there is skipped, as the parser
+ * skips it: it is neither content nor the start of an unquoted field.
+ */
 function headerEnd(data: Buffer): number {
   let state = FIELD_START;
   let content = false;
-  for (let i = 0; i < data.length; i++) {
+  const bom = Math.min(data.length, 3);
+  if (data.subarray(0, bom).equals(BOM.subarray(0, bom)) && bom < 3) return -1; // a BOM's first bytes: wait for the rest
+  for (let i = data.subarray(0, 3).equals(BOM) ? 3 : 0; i < data.length; i++) {
     const b = data[i]!;
     if (state === QUOTED) {
       if (b === QUOTE) state = QUOTE_SEEN;

@@ -54,6 +54,29 @@ describe('roster chunker', () => {
     );
   });
 
+  it('finds the header record after a byte-order mark, whatever the header holds (property)', async () => {
+    const withBom = fc
+      .tuple(fc.array(piece, { minLength: 1, maxLength: 12 }), fc.array(piece, { maxLength: 30 }))
+      .map(([header, rows]) => `\uFEFF${header.join('')}\n${rows.join('')}`);
+    await fc.assert(
+      fc.asyncProperty(withBom, fc.integer({ min: 1, max: 40 }), async (text, size) => {
+        let whole;
+        try {
+          whole = parseRecords(text, 1);
+        } catch {
+          return;
+        }
+        const chunks = await chunksOf(text, size);
+        expect(Buffer.concat(chunks.map((c) => c.bytes)).toString()).toBe(text);
+        if (whole.length > 0) expect(parseRecords(chunks[0]!.bytes.toString(), 1)).toEqual(whole.slice(0, 1));
+        expect(chunks.flatMap((c) => parseRecords(c.bytes.toString(), c.firstLine))).toEqual(whole);
+      }),
+      { numRuns: 400, seed: 65 },
+    );
+    const chunks = await chunksOf('\uFEFF\nroom,"a\nb"\nx,y\n', 2);
+    expect(chunks[0]!.bytes.toString()).toBe('\uFEFF\nroom,"a\nb"\n');
+  });
+
   it('never cuts inside a quoted field or between CR and LF', () => {
     expect(lastRecordEnd(Buffer.from('a,"x\ny'))).toBe(-1);
     expect(lastRecordEnd(Buffer.from('a\nb,"x\ny'))).toBe(2);
