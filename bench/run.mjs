@@ -31,7 +31,7 @@ const baselineRows = Number(values['baseline-rows']);
 const memoryRows = values.memory.split(',').filter(Boolean).map(Number);
 const narrowRows = Number(values.narrow);
 
-const KEY = 'b3nch0000b3nch0000b3nch0000b3nch0000b3nch0000b3nch0000b3nch0000';
+const KEY = 'be0c0000be0c0000be0c0000be0c0000be0c0000be0c0000be0c0000be0c0000'; // 64 hex digits, like Daily's
 const env = { ...process.env, DAILY_API_KEY: KEY };
 const work = mkdtempSync(join(tmpdir(), 'meeting-tokens-bench-'));
 const rosters = new Map();

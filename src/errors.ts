@@ -9,6 +9,7 @@ export type ErrorCode =
   | 'JOB_NOT_FOUND'
   | 'KEY_MISSING'
   | 'KEY_WEAK'
+  | 'KEY_INVALID'
   | 'ROSTER_UNREADABLE'
   | 'ROSTER_HEADER'
   | 'ROSTER_PARSE'
@@ -70,6 +71,7 @@ export function exitCodeFor(error: unknown): number {
     case 'JOB_NOT_FOUND':
     case 'KEY_MISSING':
     case 'KEY_WEAK':
+    case 'KEY_INVALID':
     case 'ROSTER_HEADER':
     case 'TOKENS_EXPIRED':
       return EXIT.usage;

@@ -21,7 +21,11 @@ export const stateOption = (): Option =>
 export const logLevelOption = (): Option =>
   new Option('--log-level <level>', 'log lines on stderr from this level up').choices(LOG_LEVELS).default('info');
 
-export const allowWeakKeyOption = (): Option => new Option('--allow-weak-key', 'accept an API key shorter than 32 characters');
+export const allowWeakKeyOption = (): Option =>
+  new Option(
+    '--allow-weak-key',
+    "accept an API key that is not 64 hex digits as Daily's are (quotes or whitespace around a key are refused all the same)",
+  );
 
 export const nowOption = (what: string): Option => new Option('--now <time>', `${what} (ISO 8601 with offset, in the years 2000 to 2999)`);
 

@@ -1,7 +1,7 @@
 /** `meeting-tokens run`: one batch by hand, from a job file or from flags. */
 import { findJobFile, loadJob } from '../config/load-job.js';
 import { buildRunConfig } from '../config/run-config.js';
-import { loadApiKey } from '../config/api-key.js';
+import { DEMO_KEY_WARNING, loadApiKey } from '../config/api-key.js';
 import { createLogger } from '../log.js';
 import { parseNow } from './args.js';
 import { effectiveLogLevel, type LogLevel } from './options.js';
@@ -47,7 +47,7 @@ export async function runCommand(jobName: string | undefined, values: RunValues)
   });
   const apiKey = loadApiKey(process.env, { allowWeakKey: values.allowWeakKey ?? false, demoAllowed: config.demoKey });
   if (apiKey.source === 'demo') {
-    log.warn({ job: config.job }, 'DAILY_API_KEY is not set: signing with the public DEMO key; Daily will reject these tokens');
+    log.warn({ job: config.job, demoKey: true }, `DAILY_API_KEY is not set and the job allows demo_key: ${DEMO_KEY_WARNING}`);
   }
   const now = values.now !== undefined ? parseNow(values.now) : new Date();
 

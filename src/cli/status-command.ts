@@ -6,6 +6,7 @@ import { buildRunConfig } from '../config/run-config.js';
 import { MeetingTokensError } from '../errors.js';
 import { lastRun, type HistoryEntry } from '../state/history.js';
 import { printResult, type OutputFlags } from './output.js';
+import { DEMO_KEY_WARNING } from '../config/api-key.js';
 
 /** One job in `status --json`: `schedule` is "<cron> (<zone>)" or "manual", null when the file is invalid. */
 interface StatusJson {
@@ -63,7 +64,7 @@ export async function statusCommand(values: StatusValues): Promise<number> {
       schedule,
       next,
       last ? last.end.slice(0, 19) + 'Z' : 'never',
-      invalid ? `invalid job file: ${invalid}` : (last?.status ?? '-'),
+      invalid ? `invalid job file: ${invalid}` : last ? `${last.status}${last.demo_key ? ` (${DEMO_KEY_WARNING})` : ''}` : '-',
       last?.tokens_written !== undefined ? String(last.tokens_written) : '-',
       last?.rows_rejected !== undefined ? String(last.rows_rejected) : '-',
       last?.outputs?.[0] ?? (last?.error ? last.error.message : '-'),

@@ -11,7 +11,12 @@ import { MeetingTokensError } from '../errors.js';
  */
 export const DEMO_KEY = 'DEMO-KEY-not-a-Daily-key-Daily-rejects-tokens-signed-with-it';
 
+/** Said wherever a batch signed with the demo key is reported: result line, status, logs. */
+export const DEMO_KEY_WARNING = 'DEMO KEY: signed with the public demo key, Daily rejects these tokens';
+
 export const MIN_KEY_LENGTH = 32;
+/** Daily's API keys: 64 hex digits. */
+const DAILY_KEY = /^[0-9a-f]{64}$/i;
 
 export interface ApiKey {
   key: string;
@@ -41,10 +46,10 @@ export function loadApiKey(env: NodeJS.ProcessEnv, options: KeyOptions): ApiKey 
         `DAILY_API_KEY_FILE: cannot read ${file} (${(error as NodeJS.ErrnoException).code ?? 'error'})`,
       );
     }
-    // Secret files usually end with a newline that is not part of the key.
-    apiKey = { key: text.trim(), source: 'DAILY_API_KEY_FILE' };
+    // Secret files usually end with a newline that is not part of the key; nothing else is taken off.
+    apiKey = { key: text.replace(/\r?\n$/, ''), source: 'DAILY_API_KEY_FILE' };
   } else if (fromEnv) {
-    apiKey = { key: fromEnv.trim(), source: 'DAILY_API_KEY' };
+    apiKey = { key: fromEnv, source: 'DAILY_API_KEY' };
   } else if (options.demoAllowed) {
     return { key: DEMO_KEY, source: 'demo' };
   } else {
@@ -53,12 +58,36 @@ export function loadApiKey(env: NodeJS.ProcessEnv, options: KeyOptions): ApiKey 
       'no API key: set DAILY_API_KEY, or DAILY_API_KEY_FILE to a file holding it (Daily dashboard > Developers)',
     );
   }
-  if (apiKey.key.length === 0) throw new MeetingTokensError('KEY_MISSING', `${apiKey.source} is empty`);
-  if (apiKey.key.length < MIN_KEY_LENGTH && !options.allowWeakKey) {
+  checkKey(apiKey, options.allowWeakKey);
+  return apiKey;
+}
+
+/**
+ * A key that is not what the user meant signs a whole batch that Daily rejects, so doubt is
+ * refused: whitespace or quotes around it (a shell or .env quoting slip) always, and anything but
+ * Daily's 64 hex digits unless --allow-weak-key. Messages give sizes and kinds, never the key.
+ */
+function checkKey({ key, source }: ApiKey, allowWeakKey: boolean): void {
+  if (key.length === 0) throw new MeetingTokensError('KEY_MISSING', `${source} is empty`);
+  const file = source === 'DAILY_API_KEY_FILE' ? ' (only one trailing newline is ignored)' : '';
+  if (/^\s|\s$/.test(key)) {
+    throw new MeetingTokensError('KEY_INVALID', `${source}: the key has whitespace before or after it${file}; remove it`);
+  }
+  if (/^["'`]|["'`]$/.test(key)) {
+    throw new MeetingTokensError('KEY_INVALID', `${source}: the key is wrapped in quotes, which are not part of it; remove them`);
+  }
+  if (allowWeakKey) return;
+  if (key.length < MIN_KEY_LENGTH) {
     throw new MeetingTokensError(
       'KEY_WEAK',
-      `${apiKey.source}: the key has ${apiKey.key.length} characters, at least ${MIN_KEY_LENGTH} are required (Daily keys have 64); --allow-weak-key overrides`,
+      `${source}: the key has ${key.length} characters, at least ${MIN_KEY_LENGTH} are required (Daily keys have 64); --allow-weak-key overrides`,
     );
   }
-  return apiKey;
+  if (!DAILY_KEY.test(key)) {
+    const what = /^[0-9a-f]*$/i.test(key) ? `${key.length} hex digits` : `${key.length} characters, not all hex digits`;
+    throw new MeetingTokensError(
+      'KEY_WEAK',
+      `${source}: the key has ${what}; Daily's API keys are 64 hex digits (Daily dashboard > Developers); --allow-weak-key overrides`,
+    );
+  }
 }

@@ -32,6 +32,8 @@ export interface Manifest {
   domain_name: string | null;
   key_fingerprint: string;
   key_source: string;
+  /** Signed with the public demo key: Daily rejects every token of the batch. */
+  demo_key: boolean;
   escape_formulas: boolean;
   tool: { name: string; version: string };
 }

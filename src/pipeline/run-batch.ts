@@ -212,6 +212,7 @@ export async function runBatch(options: RunOptions): Promise<RunResult> {
       domain_name: config.domainName ?? null,
       key_fingerprint: keyFingerprint(apiKey.key),
       key_source: apiKey.source,
+      demo_key: apiKey.source === 'demo',
       escape_formulas: config.escapeFormulas,
       tool: TOOL,
     };

@@ -17,7 +17,7 @@ import { createTask, type Logger as CronLogger, type ScheduledTask } from 'node-
 import type { Logger } from 'pino';
 import { findJobFile, listJobNames, loadJob, noJobFiles } from '../config/load-job.js';
 import { buildRunConfig, type RunConfig } from '../config/run-config.js';
-import { loadApiKey, type ApiKey } from '../config/api-key.js';
+import { DEMO_KEY_WARNING, loadApiKey, type ApiKey } from '../config/api-key.js';
 import { MeetingTokensError } from '../errors.js';
 import { runJob } from './run-job.js';
 import { missedSlot } from './last-slot.js';
@@ -86,6 +86,10 @@ export async function runDaemon(options: DaemonOptions): Promise<number> {
   const { log, stateDir } = options;
   const { scheduled, manual } = loadScheduledJobs(options.jobsDir, options.env);
   for (const name of manual) log.info({ job: name }, 'manual-only job (no schedule): run it with meeting-tokens run');
+  for (const job of scheduled) {
+    if (job.apiKey.source === 'demo')
+      log.warn({ job: job.name, demoKey: true }, `no API key set and the job allows demo_key: ${DEMO_KEY_WARNING}`);
+  }
   // The Redis client (about 19 MB) is loaded only for replicas.
   const coordinator = options.redisUrl
     ? await (await import('./redis-coordinator.js')).RedisCoordinator.connect(options.redisUrl)
@@ -117,7 +121,9 @@ export async function runDaemon(options: DaemonOptions): Promise<number> {
       });
       const counts = { tokens: m.tokens_written, rejects: m.rows_rejected, duplicates: m.duplicates.rows };
       metrics.recordRun(job.name, m.status, (Date.now() - started) / 1000, counts);
-      log.info({ ...fields, status: m.status, ...counts, ms: Date.now() - started }, 'run finished');
+      const finished = { ...fields, status: m.status, ...counts, ms: Date.now() - started };
+      if (m.demo_key) log.warn({ ...finished, demoKey: true }, `run finished: ${DEMO_KEY_WARNING}`);
+      else log.info(finished, 'run finished');
     } catch (error) {
       const code = error instanceof MeetingTokensError ? error.code : 'INTERNAL';
       const message = error instanceof MeetingTokensError ? error.message : `internal error (${(error as Error).name})`;

@@ -85,6 +85,7 @@ export async function runJob(options: JobRunOptions): Promise<RunResult> {
       duplicate_rows: m.duplicates.rows,
       outputs: [m.files.tokens?.name, m.files.rejects?.name, result.manifestPath.split('/').pop()].filter((n): n is string => !!n),
       ...(m.error ? { error: m.error } : {}),
+      ...(m.demo_key ? { demo_key: true as const } : {}),
     }).then(
       () => undefined,
       (error: unknown) => error as Error,

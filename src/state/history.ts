@@ -21,6 +21,8 @@ export interface HistoryEntry {
   duplicate_rows?: number;
   outputs?: string[];
   error?: { code: string; message: string };
+  /** Signed with the public demo key (Daily rejects the tokens). */
+  demo_key?: true;
 }
 
 /** Appends one line; a failure is a STATE_FAILED error naming the state directory or the file. */

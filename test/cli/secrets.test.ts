@@ -3,8 +3,9 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { runCli, tempDir, writeFile, DOMAIN_ID, NOW } from '../helpers.js';
 
-// A key nobody could mistake for anything else, searched for in every form it could leak in.
-const SECRET = 'Secret-Key-0123456789-abcdefghij-DO-NOT-LEAK-zyxwvu';
+// A key nobody could mistake for anything else (64 hex digits, as Daily's keys), searched for in
+// every form it could leak in.
+const SECRET = 'feedfacedeadbeef5ec2e70123456789abcdef0123456789abcdef0d0cafe0ff';
 const FORMS = [
   SECRET,
   Buffer.from(SECRET).toString('hex'),
@@ -45,7 +46,7 @@ describe('the API key never leaks', () => {
     expect(results.map((r) => r.code)).toEqual([0, 1, 3, 2, 2, 0, 2]);
     expect(results[5]!.stderr).toContain('1 row repeats the (room, user_id) of an earlier row');
     const tokensFile = filesUnder(join(dir, 'out')).find((f) => f.endsWith('Z.csv'))!;
-    results.push(await runCli(['verify', tokensFile], { env: { DAILY_API_KEY: SECRET.replace('S', 's') }, cwd: dir })); // wrong key
+    results.push(await runCli(['verify', tokensFile], { env: { DAILY_API_KEY: SECRET.replace('feed', 'fee0') }, cwd: dir })); // wrong key
 
     const texts = [
       ...results.flatMap((r) => [r.stdout, r.stderr]),

@@ -31,6 +31,48 @@ describe('API key', () => {
     }
   });
 
+  it.each([
+    ['in double quotes', { DAILY_API_KEY: `"${KEY}"` }, 'DAILY_API_KEY: the key is wrapped in quotes, which are not part of it'],
+    ['in single quotes', { DAILY_API_KEY: `'${KEY}'` }, 'DAILY_API_KEY: the key is wrapped in quotes'],
+    ['after a space', { DAILY_API_KEY: ` ${KEY}` }, 'DAILY_API_KEY: the key has whitespace before or after it; remove it'],
+    ['before a newline', { DAILY_API_KEY: `${KEY}\n` }, 'DAILY_API_KEY: the key has whitespace before or after it'],
+  ])('refuses a key %s, even with allowWeakKey, never quoting it', (_name, env, message) => {
+    for (const allowWeakKey of [false, true]) {
+      expect(() => loadApiKey(env, { allowWeakKey, demoAllowed: false })).toThrow(expect.objectContaining({ code: 'KEY_INVALID' }));
+      expect(() => loadApiKey(env, { allowWeakKey, demoAllowed: false })).toThrow(message);
+      expect(() => loadApiKey(env, { allowWeakKey, demoAllowed: false })).not.toThrow(KEY);
+    }
+  });
+
+  it('takes one trailing newline off a key file and nothing else', () => {
+    const dir = tempDir();
+    for (const text of [`${KEY}\n`, `${KEY}\r\n`, KEY]) {
+      expect(loadApiKey({ DAILY_API_KEY_FILE: writeFile(dir, 'key', text) }, strict).key).toBe(KEY);
+    }
+    for (const text of [`${KEY}\n\n`, ` ${KEY}\n`, `${KEY} \n`, `${KEY}\t`]) {
+      const file = writeFile(dir, 'key', text);
+      expect(() => loadApiKey({ DAILY_API_KEY_FILE: file }, strict)).toThrow(
+        'DAILY_API_KEY_FILE: the key has whitespace before or after it (only one trailing newline is ignored); remove it',
+      );
+    }
+    expect(() => loadApiKey({ DAILY_API_KEY_FILE: writeFile(dir, 'key', `"${KEY}"\n`) }, strict)).toThrow(/wrapped in quotes/);
+  });
+
+  it.each([
+    [
+      '64 characters, not hex',
+      'g'.repeat(64),
+      "DAILY_API_KEY: the key has 64 characters, not all hex digits; Daily's API keys are 64 hex digits",
+    ],
+    ['63 hex digits', KEY.slice(1), "DAILY_API_KEY: the key has 63 hex digits; Daily's API keys are 64 hex digits"],
+    ['65 hex digits', `${KEY}0`, 'DAILY_API_KEY: the key has 65 hex digits'],
+  ])('refuses a key of %s unless allowWeakKey', (_name, key, message) => {
+    expect(() => loadApiKey({ DAILY_API_KEY: key }, strict)).toThrow(expect.objectContaining({ code: 'KEY_WEAK' }));
+    expect(() => loadApiKey({ DAILY_API_KEY: key }, strict)).toThrow(message);
+    expect(loadApiKey({ DAILY_API_KEY: key }, { allowWeakKey: true, demoAllowed: false }).key).toBe(key);
+    expect(loadApiKey({ DAILY_API_KEY: KEY.toUpperCase() }, strict).key).toBe(KEY.toUpperCase());
+  });
+
   it('accepts a short key with allowWeakKey, and the demo key only where the job allows it', () => {
     expect(loadApiKey({ DAILY_API_KEY: 'abc123' }, { allowWeakKey: true, demoAllowed: false }).key).toBe('abc123');
     expect(loadApiKey({}, { allowWeakKey: false, demoAllowed: true })).toEqual({ key: DEMO_KEY, source: 'demo' });
