@@ -50,7 +50,7 @@ export function runCommandSpec(done: ExitSink): Command {
     )
     .addOption(new Option('--domain-name <name>', 'subdomain for join links https://<name>.daily.co/<room>?t=<token>'))
     .addOption(new Option('--ttl <duration>', 'token lifetime when a row has no expires_at (job default 1d), e.g. 90m 36h 7d 2w'))
-    .addOption(new Option('--max-ttl <duration>', 'no token expires later than this after issue (job default 30d)'))
+    .addOption(new Option('--max-ttl <duration>', 'no token expires later than this after issue (job default 30d, at most 366d)'))
     .addOption(new Option('--allow-all-rooms', 'sign rows without a room as tokens valid for every room of the domain'))
     .addOption(
       new Option(

@@ -19,11 +19,16 @@ export function decodeClaims(token: string): Record<string, unknown> {
   for (const [claim, value] of Object.entries(claims)) {
     const name = LONG_NAME_BY_CLAIM.get(claim) ?? claim;
     out[name] = value;
-    if ((claim === 'iat' || claim === 'nbf' || claim === 'exp') && typeof value === 'number') {
-      out[{ iat: 'issued_at', nbf: 'not_before', exp: 'expires_at' }[claim]] = isoSeconds(value);
+    if (claim === 'iat' || claim === 'nbf' || claim === 'exp') {
+      out[{ iat: 'issued_at', nbf: 'not_before', exp: 'expires_at' }[claim]] = isTime(value) ? isoSeconds(value) : 'not a time';
     }
   }
   return out;
+}
+
+/** Unix seconds a Date can hold (ECMAScript: within 8.64e15 ms of 1970); `1e300` is not. */
+function isTime(value: unknown): value is number {
+  return typeof value === 'number' && Number.isFinite(value) && Math.abs(value) <= 8.64e12;
 }
 
 /** `decode <token|->`; `--json` prints the claims on one line instead of indented. */

@@ -5,7 +5,7 @@
 import { statSync } from 'node:fs';
 import { basename, dirname, extname, resolve } from 'node:path';
 import { MeetingTokensError } from '../errors.js';
-import { parseDuration } from './duration.js';
+import { MAX_TTL_LIMIT_SECONDS, parseDuration } from './duration.js';
 import { UUID, SUBDOMAIN, type JobFile } from './job-schema.js';
 import type { LoadedJob } from './load-job.js';
 import { checkDefaults, checkRoomName, formatDuration } from '../claims/map-row.js';
@@ -84,6 +84,12 @@ export function buildRunConfig(loaded: LoadedJob | undefined, flags: RunFlags): 
   const maxTtlSeconds = parseDuration(maxTtlText);
   if (maxTtlSeconds === undefined)
     throw configError(where('max_ttl', 'max-ttl', flags.maxTtl !== undefined), `"${maxTtlText}" is not a duration`);
+  if (maxTtlSeconds > MAX_TTL_LIMIT_SECONDS) {
+    throw configError(
+      where('max_ttl', 'max-ttl', flags.maxTtl !== undefined),
+      `${formatDuration(maxTtlSeconds)} is longer than a token should live; at most ${formatDuration(MAX_TTL_LIMIT_SECONDS)}`,
+    );
+  }
   if (ttlSeconds > maxTtlSeconds) {
     throw configError(
       where('ttl', 'ttl', flags.ttl !== undefined),

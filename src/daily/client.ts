@@ -39,6 +39,13 @@ export class DailyClient {
   private nextSlot = 0;
 
   constructor(private readonly options: DailyClientOptions) {
+    // fetch refuses such a header with a TypeError, which would read as "cannot reach Daily".
+    if (!/^[\x21-\x7e]+$/.test(options.apiKey)) {
+      throw new MeetingTokensError(
+        'KEY_INVALID',
+        'the API key has characters that are not printable ASCII, which an HTTP header cannot carry and no Daily key has; check DAILY_API_KEY',
+      );
+    }
     this.baseUrl = (options.baseUrl ?? DEFAULT_API_URL).replace(/\/+$/, '');
     this.timeoutMs = options.timeoutMs ?? 10_000;
   }

@@ -97,7 +97,12 @@ export async function runDaemon(options: DaemonOptions): Promise<number> {
   if (coordinator) log.info('replicas coordinated through Redis: each slot runs on one replica');
   const metrics = new SchedulerMetrics();
   const server =
-    options.metricsPort !== undefined ? await metrics.serve(options.metricsPort, options.metricsHost ?? '127.0.0.1') : undefined;
+    options.metricsPort !== undefined
+      ? await metrics.serve(options.metricsPort, options.metricsHost ?? '127.0.0.1').catch(async (error: unknown) => {
+          await coordinator?.close(); // an open Redis connection would keep the failed process alive
+          throw error;
+        })
+      : undefined;
   if (server) log.info({ address: server.address() }, 'metrics on /metrics, liveness on /healthz');
   const controller = new AbortController();
   const running = new Set<Promise<void>>();

@@ -6,6 +6,20 @@
 import { createServer, type Server } from 'node:http';
 import { once } from 'node:events';
 import { Registry, Counter, Gauge, Histogram, collectDefaultMetrics } from 'prom-client';
+import { MeetingTokensError } from '../errors.js';
+
+const LISTEN_PROBLEMS: Readonly<Record<string, string>> = {
+  EADDRINUSE: 'the port is already in use; pick another --metrics-port',
+  EACCES: 'not allowed to listen on that port (below 1024 needs privileges); pick another --metrics-port',
+  ENOTFOUND: 'no such host; give an address of this machine, e.g. 127.0.0.1 or 0.0.0.0',
+  EAI_AGAIN: 'the host name could not be resolved; give an address of this machine, e.g. 127.0.0.1 or 0.0.0.0',
+  EADDRNOTAVAIL: 'not an address of this machine; give one, e.g. 127.0.0.1 or 0.0.0.0',
+};
+
+function listenError(error: NodeJS.ErrnoException, port: number, host: string): MeetingTokensError {
+  const why = LISTEN_PROBLEMS[error.code ?? ''] ?? 'cannot listen there';
+  return new MeetingTokensError('USAGE', `--metrics-port ${port} --metrics-host ${host}: ${why} (${error.code ?? error.name})`);
+}
 
 export class SchedulerMetrics {
   readonly registry = new Registry();
@@ -62,7 +76,10 @@ export class SchedulerMetrics {
     if (status === 'done') this.lastSuccess.set({ job }, Date.now() / 1000);
   }
 
-  /** Serves /metrics and /healthz; resolves once listening. */
+  /**
+   * Serves /metrics and /healthz; resolves once listening, or fails with one line (exit 2) when
+   * it cannot listen there: the port taken, the host unknown or not this machine's.
+   */
   async serve(port: number, host: string): Promise<Server> {
     const server = createServer((req, res) => {
       if (req.url === '/healthz') {
@@ -77,7 +94,11 @@ export class SchedulerMetrics {
       }
     });
     server.listen(port, host);
-    await once(server, 'listening');
+    try {
+      await once(server, 'listening');
+    } catch (error) {
+      throw listenError(error as NodeJS.ErrnoException, port, host);
+    }
     return server;
   }
 }
