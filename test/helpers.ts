@@ -1,4 +1,6 @@
 import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { createServer, type AddressInfo } from 'node:net';
 import { mkdtempSync, writeFileSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { parse as parseCsv } from 'csv-parse/sync';
 import { tmpdir } from 'node:os';
@@ -180,4 +182,13 @@ export async function signRoster(
   });
   const manifest = /-> (.*)\.manifest\.json/.exec(result.stdout)?.[1];
   return { result, tokensFile: `${manifest}.csv` };
+}
+
+/** A TCP port on 127.0.0.1 that was free a moment ago. */
+export async function freePort(): Promise<number> {
+  const probe = createServer().listen(0, '127.0.0.1');
+  await once(probe, 'listening');
+  const { port } = probe.address() as AddressInfo;
+  await new Promise((resolve) => probe.close(resolve));
+  return port;
 }

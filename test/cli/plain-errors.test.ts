@@ -4,17 +4,10 @@ import { createServer, type AddressInfo } from 'node:net';
 import { once } from 'node:events';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { runCli, tempDir, writeFile, DOMAIN_ID, KEY } from '../helpers.js';
+import { freePort, runCli, tempDir, writeFile, DOMAIN_ID, KEY } from '../helpers.js';
 
 // Input and environment a user can get wrong: each is one plain line and its exit code, never
 // "internal error".
-async function freePort(): Promise<number> {
-  const probe = createServer().listen(0, '127.0.0.1');
-  await once(probe, 'listening');
-  const { port } = probe.address() as AddressInfo;
-  await new Promise((resolve) => probe.close(resolve));
-  return port;
-}
 
 function scheduleDir(): string {
   const dir = tempDir();

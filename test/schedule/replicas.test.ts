@@ -1,11 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
-import { createServer, connect } from 'node:net';
+import { connect } from 'node:net';
 import { once } from 'node:events';
 import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
-import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
-import { CLI, KEY, DOMAIN_ID, runCli, tempDir } from '../helpers.js';
+import { CLI, KEY, DOMAIN_ID, freePort, runCli, tempDir } from '../helpers.js';
 
 // Two scheduler replicas against a real redis-server (Debian package redis-server; .ci/run
 // installs it), started here on 127.0.0.1 on a free port.
@@ -13,14 +12,6 @@ let redis: ChildProcess | undefined;
 let redisUrl = '';
 let redisPort = 0;
 let why = '';
-
-async function freePort(): Promise<number> {
-  const probe = createServer().listen(0, '127.0.0.1');
-  await once(probe, 'listening');
-  const { port } = probe.address() as AddressInfo;
-  await new Promise((resolve) => probe.close(resolve));
-  return port;
-}
 
 async function ping(port: number): Promise<boolean> {
   return new Promise((resolve) => {
