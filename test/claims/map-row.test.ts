@@ -116,6 +116,8 @@ describe('claim mapper: rules', () => {
   const cases: [string, Record<string, string>, string | RegExp][] = [
     ['room with a space', { room: 'a b' }, 'room: "a b" has characters Daily does not allow'],
     ['room with a slash', { room: 'a/b' }, /only A-Z a-z 0-9 - _/],
+    ['room with a dot', { room: 'a.b' }, 'room: "a.b" has characters Daily does not allow in a room name (only A-Z a-z 0-9 - _)'],
+    ['room that is a dot', { room: '.' }, 'room: "." has characters Daily does not allow'],
     ['room of 129 characters', { room: 'x'.repeat(129) }, 'room: 129 characters, Daily allows at most 128'],
     ['empty room', { room: '' }, 'room: empty; every token needs a room'],
     ['user_id of 37 characters', { room: 'a', user_id: 'x'.repeat(37) }, 'user_id: 37 characters, Daily allows at most 36'],
@@ -198,6 +200,22 @@ describe('claim mapper: rules', () => {
     expect(typeof result).toBe('string');
     if (typeof expected === 'string') expect(result).toContain(expected);
     else expect(result).toMatch(expected);
+  });
+
+  it("rejects a room name with any character outside Daily's A-Z a-z 0-9 - _ (property)", () => {
+    fc.assert(
+      fc.property(
+        fc.string({ maxLength: 10 }),
+        fc.string({ unit: 'grapheme', minLength: 1, maxLength: 1 }),
+        fc.string({ maxLength: 10 }),
+        (a, c, b) => {
+          fc.pre(!/^[A-Za-z0-9_-]$/.test(c) && c.trim() === c && c !== '');
+          const room = `x${a.replace(/[^A-Za-z0-9_-]/g, '')}${c}${b.replace(/[^A-Za-z0-9_-]/g, '')}`;
+          expect(mapOne({ room })).toMatch(/has characters Daily does not allow in a room name/);
+        },
+      ),
+      { numRuns: 500, seed: 17 },
+    );
   });
 
   it('accepts the boundaries', () => {
