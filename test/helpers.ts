@@ -35,9 +35,10 @@ export interface CliResult {
  * Runs the built CLI as a user would, in a fresh working directory unless `cwd` is given. The key
  * comes from the environment unless `env` overrides. Tests sign at a fixed `--now` (NOW) that the
  * real clock has passed, so their tokens expire while the suite is in use: `run --now` gets
- * `--allow-expired`, unless `expiredCheck` says the test is about that refusal. Every run is also a secrets check: the
- * promise rejects when the key shows (plain, hex, base64 or base64url) in stdout, stderr or any
- * file the run created or changed in the test's temporary directories.
+ * `--allow-expired`, unless `expiredCheck` says the test is about that refusal. Every run is also
+ * a secrets check: the promise rejects when the key, or any 12-character piece of it, shows
+ * (plain, hex, base64 or base64url) in stdout, stderr or any file the run created or changed in
+ * the test's temporary directories.
  */
 export function runCli(
   args: string[],
@@ -84,11 +85,21 @@ export function keyForms(key: string): string[] {
   return [key, bytes.toString('hex'), bytes.toString('base64').replace(/=+$/, ''), bytes.toString('base64url')];
 }
 
+/** A leaked piece of a key this long is a leak too (a log line with the first 16 characters, say). */
+export const KEY_PIECE = 12;
+
+/** Every `KEY_PIECE`-character piece of the key, in each of the forms of `keyForms`. */
+export function keyPieces(key: string): string[] {
+  const pieces = new Set<string>();
+  for (let at = 0; at + KEY_PIECE <= key.length; at++) for (const form of keyForms(key.slice(at, at + KEY_PIECE))) pieces.add(form);
+  return [...pieces];
+}
+
 function keysIn(env: NodeJS.ProcessEnv): string[] {
   const keys = [env['DAILY_API_KEY']];
   const file = env['DAILY_API_KEY_FILE'];
   if (file) keys.push(readFileSync(file, 'utf8').trim());
-  // Short strings could turn up by chance; every key the tests use is longer.
+  // Pieces of short strings could turn up by chance; every key the tests use is longer.
   return keys.filter((key): key is string => key !== undefined && key.length >= 16);
 }
 
@@ -128,7 +139,7 @@ function changedFiles(roots: string[], before: Map<string, string>): string[] {
   return changed;
 }
 
-/** For processes a test spawns itself: where the key shows in `texts` or any file under `dirs`, or undefined. */
+/** For processes a test spawns itself: where the key (or a piece of it) shows in `texts` or any file under `dirs`, or undefined. */
 export function keyLeak(key: string, texts: [string, string][], dirs: string[]): string | undefined {
   const files: string[] = [];
   for (const dir of dirs) walk(dir, (path) => files.push(path));
@@ -136,8 +147,8 @@ export function keyLeak(key: string, texts: [string, string][], dirs: string[]):
 }
 
 function findKey(keys: string[], texts: [string, string][], files: string[]): string | undefined {
-  const forms = keys.flatMap(keyForms);
-  for (const [where, text] of texts) if (forms.some((form) => text.includes(form))) return `in ${where}`;
+  const search = pieceSearch(keys.flatMap(keyPieces));
+  for (const [where, text] of texts) if (search(Buffer.from(text))) return `in ${where}`;
   for (const file of files) {
     let bytes: Buffer;
     try {
@@ -145,9 +156,51 @@ function findKey(keys: string[], texts: [string, string][], files: string[]): st
     } catch {
       continue; // removed meanwhile
     }
-    if (forms.some((form) => bytes.includes(form))) return `in ${file}`;
+    if (search(bytes)) return `in ${file}`;
   }
   return undefined;
+}
+
+/**
+ * A search for many short strings at once (Rabin-Karp): a few hundred pieces searched one by one
+ * would read the test suite's largest outputs (150 MB) hundreds of times. One pass looks for
+ * every piece's first `KEY_PIECE` bytes and checks the whole piece where they match.
+ */
+function pieceSearch(pieces: string[]): (bytes: Buffer) => boolean {
+  const byPrefix = new Map<string, string[]>();
+  const table = new Uint8Array(TABLE_SIZE);
+  for (const piece of pieces) {
+    const bytes = Buffer.from(piece);
+    const prefix = bytes.toString('latin1', 0, KEY_PIECE);
+    byPrefix.set(prefix, [...(byPrefix.get(prefix) ?? []), bytes.toString('latin1')]);
+    table[rollingHash(bytes) & TABLE_MASK] = 1;
+  }
+  let top = 1; // BASE ** (KEY_PIECE - 1), mod 2 ** 32
+  for (let i = 1; i < KEY_PIECE; i++) top = Math.imul(top, BASE);
+  return (bytes) => {
+    if (bytes.length < KEY_PIECE) return false;
+    let hash = rollingHash(bytes);
+    for (let at = 0; ; at++) {
+      if (table[hash & TABLE_MASK] === 1) {
+        const candidates = byPrefix.get(bytes.toString('latin1', at, at + KEY_PIECE)) ?? [];
+        if (candidates.some((piece) => bytes.toString('latin1', at, at + piece.length) === piece)) return true;
+      }
+      if (at + KEY_PIECE >= bytes.length) return false;
+      hash = (Math.imul(hash - Math.imul(bytes[at]!, top), BASE) + bytes[at + KEY_PIECE]!) | 0;
+    }
+  };
+}
+
+const BASE = 257;
+// Which hashes the pieces' prefixes have: the lookup made for every byte must cost next to nothing.
+const TABLE_SIZE = 1 << 20;
+const TABLE_MASK = TABLE_SIZE - 1;
+
+/** The hash of the first `KEY_PIECE` bytes. */
+function rollingHash(bytes: Uint8Array): number {
+  let hash = 0;
+  for (let i = 0; i < KEY_PIECE; i++) hash = (Math.imul(hash, BASE) + bytes[i]!) | 0;
+  return hash;
 }
 
 /** Independent HS256 check: recomputes the HMAC over header.payload with the key. */
