@@ -1,10 +1,10 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { execFileSync } from 'node:child_process';
-import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { open, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import { StagedFile, writeFully } from '../../src/output/staged-file.js';
 import { tempDir } from '../helpers.js';
+import { useTmpfs } from '../tmpfs.js';
 
 /** A file handle whose writes take at most `most` bytes at a time, as write(2) may. */
 function stingy(handle: FileHandle, most: number): FileHandle {
@@ -44,28 +44,15 @@ describe('short writes', () => {
   });
 });
 
-// The short write for real: a tmpfs (mounted by the test, root only) with less room than one
-// write needs; write(2) takes what fits and says how much.
-const mountPoint = join(tempDir('mt-short-'), 'small');
-let mounted = false;
-let why = '';
-beforeAll(() => {
-  mkdirSync(mountPoint);
-  try {
-    execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=64k', 'tmpfs', mountPoint], { stdio: 'pipe' });
-    mounted = true;
-  } catch (error) {
-    why = `cannot mount a tmpfs here (${(error as Error).message.split('\n')[0]})`;
-    console.warn(`short-write test not run: ${why}`);
-  }
-});
-afterAll(() => {
-  if (mounted) execFileSync('umount', [mountPoint]);
-});
+// The short write for real: a tmpfs with less room than one write needs; write(2) takes what
+// fits and says how much.
+const disk = useTmpfs('64k', 'short-write test');
 
 describe('a staged file on a disk that fills up in the middle of a write', () => {
   it('fails the write and publishes nothing, never a truncated file', async (ctx) => {
-    if (!mounted) ctx.skip(why);
+    const why = disk.skipWhy();
+    if (why) ctx.skip(why);
+    const mountPoint = disk.path;
     writeFileSync(join(mountPoint, 'filler'), Buffer.alloc(40 * 1024, 1)); // 24 KiB left
     const file = await StagedFile.create(mountPoint, 'tokens.csv');
     try {
