@@ -10,7 +10,7 @@ const CLAIMS = { d: '9cb738e1-5a95-37f1-a517-0a18cf328a39', iat: 1795773600, exp
 describe('signer, inputs Daily keys never have', () => {
   it.each([
     ['with some bytes over 0x7f', 'clé-de-démonstration-0123456789-abcdef'],
-    ['of bytes over 0x7f only', 'ééééééééééééééééééééééééééééééééé'],
+    ['of bytes over 0x7f only', 'é'.repeat(20)], // 40 bytes: within one block
     ['of exactly one SHA-256 block', 'k'.repeat(64)],
     ['longer than a SHA-256 block', 'k'.repeat(65)],
   ])('a key %s signs as jose does', async (_name, key) => {
