@@ -28,8 +28,8 @@ describe('outputs without a manifest', () => {
   });
 });
 
-describe('temporary files of runs on this host', () => {
-  it('stay while their writer, another process, lives; go once it has died', async () => {
+describe('temporary files', () => {
+  it('of this host stay while their writer, another process, lives; go once it has died', async () => {
     const dir = tempDir();
     const writer = spawn(process.execPath, ['-e', 'setInterval(() => {}, 1000)'], { stdio: 'ignore' });
     const exited = once(writer, 'exit');
@@ -54,5 +54,19 @@ describe('temporary files of runs on this host', () => {
     writeFileSync(join(dir, name), 'x');
     expect(await removeStaleTemps(dir)).toEqual([]);
     expect(readdirSync(dir)).toEqual([name]);
+  });
+
+  it('of another host stay for a day after their last write (a run there may be writing them), then go', async () => {
+    const dir = tempDir();
+    const name = `${TEMP_PREFIX}elsewhere.1234.0123456789abcdef.tmp`;
+    writeFileSync(join(dir, name), 'x');
+    const written = new Date(Date.now() - 3600_000);
+    utimesSync(join(dir, name), written, written);
+    const after = (ms: number) => written.getTime() + ms;
+    expect(await removeStaleTemps(dir, after(23 * 60 * MINUTE))).toEqual([]);
+    expect(await removeStaleTemps(dir, after(24 * 60 * MINUTE - 1000))).toEqual([]);
+    expect(readdirSync(dir)).toEqual([name]);
+    expect(await removeStaleTemps(dir, after(24 * 60 * MINUTE + 1000))).toEqual([name]);
+    expect(readdirSync(dir)).toEqual([]);
   });
 });
