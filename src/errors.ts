@@ -1,3 +1,5 @@
+import { constants } from 'node:os';
+
 /**
  * One error type for everything the tool reports to a user. `code` is stable (tests and
  * scripts match on it); the message is one line that says what is wrong and what to do.
@@ -35,6 +37,8 @@ export type ErrorCode =
 
 export interface ErrorContext {
   job?: string;
+  /** The signal that aborted a run (SIGINT, SIGTERM, SIGHUP): the process exits 128 + its number. */
+  signal?: string;
   file?: string;
   line?: number;
   column?: string;
@@ -63,6 +67,22 @@ export const EXIT = {
   publishedUnrecorded: 5,
 } as const;
 
+/** What shells and supervisors expect from a process a signal stopped: 128 + its number (SIGINT 130, SIGTERM 143, SIGHUP 129). */
+export function signalExitCode(signal: string): number | undefined {
+  const number = (constants.signals as Record<string, number | undefined>)[signal];
+  return number === undefined ? undefined : 128 + number;
+}
+
+/** The error of a run stopped through `signal` (its reason names the process signal, if any). */
+export function abortError(signal: AbortSignal): MeetingTokensError {
+  const reason = typeof signal.reason === 'string' ? signal.reason : undefined;
+  return new MeetingTokensError(
+    'ABORTED',
+    `run aborted (${reason ?? 'interrupted'}); nothing was published`,
+    reason ? { signal: reason } : {},
+  );
+}
+
 export function exitCodeFor(error: unknown): number {
   if (!(error instanceof MeetingTokensError)) return EXIT.failure;
   switch (error.code) {
@@ -81,6 +101,8 @@ export function exitCodeFor(error: unknown): number {
       return EXIT.alreadyRunning;
     case 'HISTORY_UNRECORDED':
       return EXIT.publishedUnrecorded;
+    case 'ABORTED':
+      return (error.context.signal !== undefined ? signalExitCode(error.context.signal) : undefined) ?? EXIT.failure;
     default:
       return EXIT.failure;
   }

@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { createServer, type AddressInfo } from 'node:net';
 import { mkdtempSync, writeFileSync, readFileSync, readdirSync, statSync } from 'node:fs';
@@ -77,6 +77,26 @@ export function runCli(
     });
     child.stdin.end(options.input ?? '');
   });
+}
+
+export interface SpawnedCli {
+  child: ChildProcess;
+  stderr: () => string;
+  /** The exit code, after a secrets check of stderr and every file under `dir`. */
+  exit: Promise<number | null>;
+}
+
+/** Starts the built CLI in `dir` with the test key, for tests that signal or watch it while it runs. */
+export function spawnCli(dir: string, args: string[]): SpawnedCli {
+  const child = spawn(process.execPath, [CLI, ...args], { cwd: dir, env: { ...process.env, DAILY_API_KEY: KEY } });
+  let stderr = '';
+  child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
+  const exit = once(child, 'close').then(([code]) => {
+    const leak = keyLeak(KEY, [['stderr', stderr]], [dir]);
+    if (leak) throw new Error(`the API key leaked: ${leak}`);
+    return code as number | null;
+  });
+  return { child, stderr: () => stderr, exit };
 }
 
 /** The forms a key could leak in: plain, hex, base64 without padding, base64url. */

@@ -182,7 +182,7 @@ export function scheduleCommandSpec(done: ExitSink): Command {
     .addOption(jobsOption())
     .addOption(stateOption())
     .addOption(
-      new Option('--grace <seconds>', 'on SIGTERM or SIGINT, how long runs in progress may finish')
+      new Option('--grace <seconds>', 'on SIGTERM, SIGINT or SIGHUP, how long runs in progress may finish')
         .argParser(numberFrom('grace', 0, 3600, 'seconds'))
         .default(25),
     )
@@ -196,7 +196,7 @@ export function scheduleCommandSpec(done: ExitSink): Command {
     .addOption(quietOption())
     .addHelpText(
       'after',
-      '\nSIGTERM or SIGINT: no new runs; runs in progress get --grace seconds to finish, then are aborted\n' +
+      '\nSIGTERM, SIGINT or SIGHUP: no new runs; runs in progress get --grace seconds to finish, then are aborted\n' +
         '(nothing published, history says aborted); exit 0. Restart to reload job files.\n' +
         'Replicas: with REDIS_URL set (redis://host:port), several workers share the schedule and each slot\n' +
         'of each job runs on exactly one of them; an election Redis does not answer within 2 s skips the slot.\n' +

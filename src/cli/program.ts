@@ -32,7 +32,8 @@ DAILY_API_TIMEOUT_MS sets the per-request timeout (default 10000).
 Exit codes: ${EXIT.ok} done (rejected rows allowed), ${EXIT.failure} failure, ${EXIT.usage} usage or configuration error,
             ${EXIT.tooManyRejects} too many rejected rows (over max_reject_ratio: rejects and manifest published, no tokens),
             ${EXIT.alreadyRunning} the job is already running (another run holds its lock),
-            ${EXIT.publishedUnrecorded} published, but its line in the run history could not be written (do not run it again)
+            ${EXIT.publishedUnrecorded} published, but its line in the run history could not be written (do not run it again),
+            130/143/129 run interrupted by SIGINT/SIGTERM/SIGHUP (nothing published)
 `;
 
 /** Settings every command needs; `addCommand` does not pass them down. */

@@ -8,6 +8,7 @@ import { effectiveLogLevel, type LogLevel } from './options.js';
 import { printResult, type OutputFlags } from './output.js';
 import { resultLine, runResultJson } from './run-result.js';
 import { startProgress } from './progress.js';
+import { trapStopSignals } from './signals.js';
 import { runJob } from '../schedule/run-job.js';
 
 /** `run`'s options as parsed from its declaration (commands.ts). */
@@ -51,10 +52,9 @@ export async function runCommand(jobName: string | undefined, values: RunValues)
   }
   const now = values.now !== undefined ? parseNow(values.now) : new Date();
 
+  // An interrupted run publishes nothing and exits 128 + the signal's number (130, 143, 129).
   const controller = new AbortController();
-  const onSignal = (signal: NodeJS.Signals): void => controller.abort(signal);
-  process.once('SIGINT', onSignal);
-  process.once('SIGTERM', onSignal);
+  const signals = trapStopSignals((signal) => controller.abort(signal));
   const progress = startProgress();
   try {
     const result = await runJob({
@@ -81,7 +81,6 @@ export async function runCommand(jobName: string | undefined, values: RunValues)
     return result.exitCode;
   } finally {
     progress.stop();
-    process.off('SIGINT', onSignal);
-    process.off('SIGTERM', onSignal);
+    signals.release();
   }
 }

@@ -1,5 +1,5 @@
 /** The output directory: created private when missing, checked before any row is signed. */
-import { mkdir, stat, lstat, access, readdir, unlink, open, realpath, constants } from 'node:fs/promises';
+import { mkdir, stat, lstat, access, readdir, unlink, realpath, constants } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import { MeetingTokensError } from '../errors.js';
@@ -55,16 +55,6 @@ export async function checkRosterOutsideOutputDir(rosterPath: string, outDir: st
   const realRoster = await realpath(rosterPath).catch(() => undefined);
   const problem = realRoster === undefined ? undefined : rosterInOutputDir(realRoster, realOut);
   if (problem) throw new MeetingTokensError('CONFIG_INVALID', `output directory ${outDir}: ${problem}`, { file: outDir });
-}
-
-/** Makes renames in `dir` durable (POSIX needs the directory itself fsynced). */
-export async function fsyncDir(dir: string): Promise<void> {
-  const handle = await open(dir, 'r');
-  try {
-    await handle.sync();
-  } finally {
-    await handle.close();
-  }
 }
 
 /**

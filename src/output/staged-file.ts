@@ -9,8 +9,9 @@
 import { open, link, unlink, rename, lstat, type FileHandle } from 'node:fs/promises';
 import { createHash, randomBytes, type Hash } from 'node:crypto';
 import { hostname } from 'node:os';
-import { join } from 'node:path';
-import { MeetingTokensError } from '../errors.js';
+import { basename, join } from 'node:path';
+import { MeetingTokensError, abortError } from '../errors.js';
+import { DirHandle } from './dir-handle.js';
 
 export const TEMP_PREFIX = '.meeting-tokens.';
 export const TEMP_SUFFIX = '.tmp';
@@ -38,12 +39,18 @@ export class StagedFile {
     readonly finalName: string,
     private readonly tempPath: string,
     private readonly handle: FileHandle,
+    private readonly pinned: DirHandle | undefined,
   ) {}
 
-  /** `names` gives the temporary names to try (tests plant files at them). */
-  static async create(dir: string, finalName: string, names: () => string = tempName): Promise<StagedFile> {
-    const { path, handle } = await openTempFile(dir, 'wx', names);
-    return new StagedFile(dir, finalName, path, handle);
+  /**
+   * `dir` as a DirHandle: a directory renamed or deleted before the commit fails it with a clear
+   * error, and the temporary file is removed from wherever the directory went. `names` gives the
+   * temporary names to try (tests plant files at them).
+   */
+  static async create(dir: string | DirHandle, finalName: string, names: () => string = tempName): Promise<StagedFile> {
+    const path = typeof dir === 'string' ? dir : dir.path;
+    const opened = await openTempFile(path, 'wx', names);
+    return new StagedFile(path, finalName, opened.path, opened.handle, typeof dir === 'string' ? undefined : dir);
   }
 
   async write(data: string | Uint8Array): Promise<void> {
@@ -53,15 +60,22 @@ export class StagedFile {
     this.bytes += buffer.length;
   }
 
-  /** Flushes to disk and publishes under the final name; the caller fsyncs the directory. */
-  async commit(): Promise<PublishedFile> {
+  /**
+   * Flushes to disk and publishes under the final name; the caller fsyncs the directory. An
+   * aborted `signal` is honoured up to the link that publishes: after it, the file is out.
+   */
+  async commit(signal?: AbortSignal): Promise<PublishedFile> {
     const finalPath = join(this.dir, this.finalName);
     try {
       await this.handle.sync();
       await this.handle.close();
       this.closed = true;
+      await this.pinned?.checkInPlace();
+      if (signal?.aborted) throw abortError(signal);
       await publishNoClobber(this.tempPath, finalPath);
     } catch (error) {
+      // A link that finds no directory: it went between the check and the link.
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') await this.pinned?.checkInPlace();
       throw writeError(error, this.dir, this.finalName);
     }
     return { name: this.finalName, bytes: this.bytes, sha256: this.hash.digest('hex') };
@@ -73,7 +87,7 @@ export class StagedFile {
       this.closed = true;
       await this.handle.close().catch(() => undefined);
     }
-    await unlink(this.tempPath).catch(() => undefined);
+    await unlink(this.pinned ? this.pinned.entry(basename(this.tempPath)) : this.tempPath).catch(() => undefined);
   }
 }
 
@@ -160,6 +174,8 @@ export function errnoReason(error: unknown): string {
       return 'the file system is read-only';
     case 'ENOTDIR':
       return 'not a directory';
+    case 'ENOENT':
+      return 'it does not exist (renamed or deleted during the run?)';
     default:
       return code;
   }

@@ -9,7 +9,7 @@ import type { Stats } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import type { Logger } from 'pino';
-import { MeetingTokensError, EXIT } from '../errors.js';
+import { MeetingTokensError, EXIT, abortError } from '../errors.js';
 import type { RunConfig } from '../config/run-config.js';
 import type { ApiKey } from '../config/api-key.js';
 import { readChunks, type Chunk } from '../roster/chunker.js';
@@ -20,13 +20,15 @@ import { createBatchContext, processChunk, type BatchSpec } from './process-batc
 import { WorkerPool, type ChunkOutput } from './pool.js';
 import { csvRow } from '../output/csv-writer.js';
 import { StagedFile, type PublishedFile } from '../output/staged-file.js';
-import { prepareOutputDir, removeStaleTemps, removeOrphanedOutputs, fsyncDir, checkRosterOutsideOutputDir } from '../output/output-dir.js';
+import { prepareOutputDir, removeStaleTemps, removeOrphanedOutputs, checkRosterOutsideOutputDir } from '../output/output-dir.js';
+import { DirHandle } from '../output/dir-handle.js';
 import { tokensHeader, rejectsHeader, isoSeconds, checkOutputHeaders } from '../output/columns.js';
 import type { Manifest } from '../output/manifest.js';
 import { nextBatchNames } from '../output/batch-name.js';
 import { latestPossibleExp, refuseExpiredBatch } from '../output/expired-batch.js';
 import { TOOL } from '../version.js';
 import { DuplicateCounter, type DuplicateSummary } from '../duplicates/duplicate-counter.js';
+import { plural } from '../plural.js';
 
 export interface RunOptions {
   config: RunConfig;
@@ -37,7 +39,8 @@ export interface RunOptions {
   slot?: string | null | undefined;
   log: Logger;
   signal?: AbortSignal | undefined;
-  onProgress?: ((rowsRead: number) => void) | undefined;
+  /** After each chunk, in roster order: rows and roster bytes read so far. */
+  onProgress?: ((rowsRead: number, bytesRead: number) => void) | undefined;
   /** Worker threads for signing; 0 signs on the main thread; undefined picks by roster size. */
   workers?: number | undefined;
   /** Publish even when every token has expired by the time of publication (`--allow-expired`). */
@@ -77,6 +80,7 @@ export async function runBatch(options: RunOptions): Promise<RunResult> {
   const roster = readChunks(config.rosterPath);
   const first = await roster.chunks.next();
   let headers: string[];
+  const headerBytes = first.done ? 0 : first.value.bytes.length;
   try {
     headers = headerFields(first.done ? undefined : first.value, config.rosterPath);
   } catch (error) {
@@ -111,13 +115,18 @@ export async function runBatch(options: RunOptions): Promise<RunResult> {
     { job: config.job, roster: config.rosterPath, out: config.outDir, keyFingerprint: keyFingerprint(apiKey.key), iat, workers },
     'run started',
   );
-  const tokens = await StagedFile.create(config.outDir, names.tokens);
-  const rejects = await StagedFile.create(config.outDir, names.rejects).catch(async (error: unknown) => {
+  const outDir = await DirHandle.open(config.outDir);
+  const tokens = await StagedFile.create(outDir, names.tokens).catch(async (error: unknown) => {
+    await outDir.close();
+    throw error;
+  });
+  const rejects = await StagedFile.create(outDir, names.rejects).catch(async (error: unknown) => {
     await tokens.discard();
+    await outDir.close();
     throw error;
   });
   const published: string[] = [];
-  const counts = { read: 0, written: 0, rejected: 0, expMin: Infinity, expMax: -Infinity };
+  const counts = { read: 0, bytes: headerBytes, written: 0, rejected: 0, expMin: Infinity, expMax: -Infinity };
   const pool = workers > 0 ? new WorkerPool(spec, workers) : undefined;
   const duplicateCounter = new DuplicateCounter(config.outDir);
 
@@ -125,7 +134,7 @@ export async function runBatch(options: RunOptions): Promise<RunResult> {
     await tokens.write(csvRow(tokensHeader(plan, spec.joinBase !== undefined), config.escapeFormulas));
     await rejects.write(csvRow(rejectsHeader(plan.headers), config.escapeFormulas));
 
-    const collect = async (output: ChunkOutput): Promise<void> => {
+    const collect = async (output: ChunkOutput, chunkBytes: number): Promise<void> => {
       if (output.tokens.length > 0) await tokens.write(output.tokens);
       if (output.rejects.length > 0) await rejects.write(output.rejects);
       await duplicateCounter.add(output.keys);
@@ -134,28 +143,29 @@ export async function runBatch(options: RunOptions): Promise<RunResult> {
       counts.rejected += output.rejected;
       if (output.expMin < counts.expMin) counts.expMin = output.expMin;
       if (output.expMax > counts.expMax) counts.expMax = output.expMax;
-      options.onProgress?.(counts.read);
+      counts.bytes += chunkBytes;
+      options.onProgress?.(counts.read, counts.bytes);
     };
 
     if (pool) {
       // Chunks are signed in parallel and written in roster order; at most two per worker wait.
-      const waiting: Promise<ChunkOutput>[] = [];
+      const waiting: [Promise<ChunkOutput>, number][] = [];
       for await (const chunk of roster.chunks) {
         if (signal?.aborted) throw abortError(signal);
         const output = pool.run({ id: chunk.index, bytes: chunk.bytes, firstLine: chunk.firstLine });
         output.catch(() => undefined); // awaited below, in order; this only silences early rejections
-        waiting.push(output);
-        while (waiting.length >= workers * 2) await collect(await waiting.shift()!);
+        waiting.push([output, chunk.bytes.length]);
+        while (waiting.length >= workers * 2) await collectNext(waiting, collect);
       }
       while (waiting.length > 0) {
         if (signal?.aborted) throw abortError(signal);
-        await collect(await waiting.shift()!);
+        await collectNext(waiting, collect);
       }
     } else {
       const ctx = createBatchContext(spec);
       for await (const chunk of roster.chunks as AsyncIterable<Chunk>) {
         if (signal?.aborted) throw abortError(signal);
-        await collect(processChunk(chunk.bytes, chunk.firstLine, ctx));
+        await collect(processChunk(chunk.bytes, chunk.firstLine, ctx), chunk.bytes.length);
       }
     }
     if (signal?.aborted) throw abortError(signal);
@@ -169,7 +179,7 @@ export async function runBatch(options: RunOptions): Promise<RunResult> {
     if (!invariantOk) {
       throw new MeetingTokensError(
         'INVARIANT',
-        `internal error: ${counts.read} rows read but ${counts.written} tokens + ${counts.rejected} rejects; nothing was published`,
+        `internal error: ${plural(counts.read, 'row')} read but ${plural(counts.written, 'token')} + ${plural(counts.rejected, 'reject')}; nothing was published`,
         { job: config.job },
       );
     }
@@ -181,15 +191,15 @@ export async function runBatch(options: RunOptions): Promise<RunResult> {
     if (tooMany) {
       await tokens.discard();
     } else {
-      tokensFile = await tokens.commit();
+      tokensFile = await tokens.commit(signal);
       published.push(tokensFile.name);
     }
-    const rejectsFile = await rejects.commit();
+    const rejectsFile = await rejects.commit(signal);
     published.push(rejectsFile.name);
-    await fsyncDir(config.outDir);
+    await outDir.sync();
 
     const status = tooMany ? 'failed' : 'done';
-    const tooManyMessage = `${counts.rejected} of ${counts.read} rows rejected, more than max_reject_ratio ${config.maxRejectRatio}; no tokens were published, see ${rejectsFile.name}`;
+    const tooManyMessage = `${counts.rejected} of ${plural(counts.read, 'row')} rejected, more than max_reject_ratio ${config.maxRejectRatio}; no tokens were published, see ${rejectsFile.name}`;
     const manifest: Manifest = {
       job: config.job,
       run_id: randomUUID(),
@@ -216,16 +226,17 @@ export async function runBatch(options: RunOptions): Promise<RunResult> {
       escape_formulas: config.escapeFormulas,
       tool: TOOL,
     };
-    const manifestFile = await StagedFile.create(config.outDir, names.manifest);
+    const manifestFile = await StagedFile.create(outDir, names.manifest);
     try {
       await manifestFile.write(JSON.stringify(manifest, null, 2) + '\n');
-      await manifestFile.commit();
+      // The batch's commit point, and the last moment a signal aborts it.
+      await manifestFile.commit(signal);
     } catch (error) {
       await manifestFile.discard();
       throw error;
     }
     published.push(names.manifest);
-    await fsyncDir(config.outDir);
+    await outDir.sync();
 
     const seconds = (Date.now() - startedAt.getTime()) / 1000;
     const summary = {
@@ -249,13 +260,29 @@ export async function runBatch(options: RunOptions): Promise<RunResult> {
     await tokens.discard();
     await rejects.discard();
     // A failed run leaves nothing under a final name: undo what this run already published.
-    for (const name of published) await unlink(join(config.outDir, name)).catch(() => undefined);
+    for (const name of published) await unlink(outDir.entry(name)).catch(() => undefined);
     await roster.chunks.return(undefined);
-    throw error;
+    // Whatever failed first (a spill file, a link), a directory that went is the cause to report.
+    const moved = signal?.aborted
+      ? undefined
+      : await outDir.checkInPlace().then(
+          () => undefined,
+          (e: unknown) => e,
+        );
+    throw moved ?? error;
   } finally {
     await duplicateCounter.discard();
     await pool?.close();
+    await outDir.close();
   }
+}
+
+async function collectNext(
+  waiting: [Promise<ChunkOutput>, number][],
+  collect: (output: ChunkOutput, chunkBytes: number) => Promise<void>,
+): Promise<void> {
+  const [output, bytes] = waiting.shift()!;
+  await collect(await output, bytes);
 }
 
 async function checkRosterUnchanged(path: string, before: Stats | undefined, bytesRead: number): Promise<void> {
@@ -265,7 +292,7 @@ async function checkRosterUnchanged(path: string, before: Stats | undefined, byt
     : before && (after.ino !== before.ino || after.dev !== before.dev)
       ? 'was replaced'
       : before && (after.size !== before.size || after.mtimeMs !== before.mtimeMs || bytesRead !== before.size)
-        ? `changed (${before.size} bytes at the start, ${bytesRead} read, ${after.size} now): is it still being written?`
+        ? `changed (${plural(before.size, 'byte')} at the start, ${bytesRead} read, ${after.size} now): is it still being written?`
         : undefined;
   if (why) {
     throw new MeetingTokensError(
@@ -282,10 +309,5 @@ async function checkRosterUnchanged(path: string, before: Stats | undefined, byt
 function duplicatesMessage(d: DuplicateSummary): string {
   const where = d.first.map((f) => `line ${f.line} repeats line ${f.same_as_line}`).join(', ');
   const more = d.rows > d.first.length ? ', ...' : '';
-  return `${d.rows} ${d.rows === 1 ? 'row repeats' : 'rows repeat'} the (room, user_id) of an earlier row (${d.pairs} ${d.pairs === 1 ? 'pair' : 'pairs'}; signed all the same): ${where}${more}`;
-}
-
-function abortError(signal: AbortSignal): MeetingTokensError {
-  const why = typeof signal.reason === 'string' ? signal.reason : 'interrupted';
-  return new MeetingTokensError('ABORTED', `run aborted (${why}); nothing was published`);
+  return `${plural(d.rows, 'row repeats', 'rows repeat')} the (room, user_id) of an earlier row (${plural(d.pairs, 'pair')}; signed all the same): ${where}${more}`;
 }

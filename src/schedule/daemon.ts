@@ -9,7 +9,7 @@
  * Whether a slot runs here is the SlotGate's call; a slot whose manifest is published never runs
  * again (run-job.ts).
  *
- * SIGTERM/SIGINT: stop scheduling; runs in progress get `graceMs` to finish, then are aborted
+ * SIGTERM/SIGINT/SIGHUP: stop scheduling; runs in progress get `graceMs` to finish, then are aborted
  * (nothing published, lock released, history says aborted); exit 0. Job files are reloaded by
  * restarting the daemon.
  */

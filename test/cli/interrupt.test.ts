@@ -1,9 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { spawn } from 'node:child_process';
-import { createWriteStream, readdirSync, existsSync, readFileSync } from 'node:fs';
+import { createWriteStream, readdirSync, existsSync, readFileSync, renameSync, mkdirSync, writeFileSync } from 'node:fs';
 import { once } from 'node:events';
 import { join } from 'node:path';
-import { CLI, KEY, DOMAIN_ID, NOW, tempDir } from '../helpers.js';
+import { DOMAIN_ID, NOW, tempDir, spawnCli, type SpawnedCli } from '../helpers.js';
 
 async function bigRoster(path: string, rows: number): Promise<void> {
   const out = createWriteStream(path);
@@ -16,51 +15,114 @@ async function bigRoster(path: string, rows: number): Promise<void> {
   await once(out, 'finish');
 }
 
+type Child = SpawnedCli;
+const start = spawnCli;
+
+/** Waits until the run is writing: a temporary file exists in `out`. */
+async function untilWriting(out: string, run: Child): Promise<void> {
+  const started = Date.now();
+  while (!(existsSync(out) && readdirSync(out).some((f) => f.endsWith('.tmp')))) {
+    if (Date.now() - started > 30_000) throw new Error('the run never started writing');
+    if (run.child.exitCode !== null) throw new Error(`the run ended before it could be interrupted: ${run.stderr()}`);
+    await new Promise((r) => setTimeout(r, 5));
+  }
+}
+
+function history(dir: string, job: string): unknown[] {
+  return readFileSync(join(dir, 'state', `${job}.history.jsonl`), 'utf8')
+    .trim()
+    .split('\n')
+    .map((line) => JSON.parse(line) as unknown);
+}
+
+async function startRun(dir: string): Promise<{ run: Child; out: string }> {
+  await bigRoster(join(dir, 'roster.csv'), 400_000);
+  const out = join(dir, 'out');
+  const run = start(dir, [
+    'run',
+    '--roster',
+    join(dir, 'roster.csv'),
+    '--out',
+    out,
+    '--domain-id',
+    DOMAIN_ID,
+    '--now',
+    NOW,
+    '--allow-expired',
+    '--log-level',
+    'silent',
+  ]);
+  await untilWriting(out, run);
+  return { run, out };
+}
+
 describe('interrupted run', () => {
-  it.each(['SIGTERM', 'SIGINT'] as const)(
-    '%s mid-run: exit 1, one line, nothing published, no temporary file left, lock released, history says aborted',
-    async (signal) => {
+  it.each([
+    ['SIGINT', 130],
+    ['SIGTERM', 143],
+    ['SIGHUP', 129],
+  ] as const)(
+    '%s mid-run: exit %i, one line, nothing published, no temporary file left, lock released, history says aborted',
+    async (signal, exitCode) => {
       const dir = tempDir();
-      await bigRoster(join(dir, 'roster.csv'), 400_000);
-      const out = join(dir, 'out');
-      const child = spawn(
-        process.execPath,
-        [
-          CLI,
-          'run',
-          '--roster',
-          join(dir, 'roster.csv'),
-          '--out',
-          out,
-          '--domain-id',
-          DOMAIN_ID,
-          '--now',
-          NOW,
-          '--allow-expired',
-          '--log-level',
-          'silent',
-        ],
-        // ./state (lock, history) goes into the test's directory.
-        { env: { ...process.env, DAILY_API_KEY: KEY }, cwd: dir },
-      );
-      let stderr = '';
-      child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-      // Wait until the run is writing (a temporary file exists), then interrupt it.
-      const started = Date.now();
-      while (!(existsSync(out) && readdirSync(out).some((f) => f.endsWith('.tmp')))) {
-        if (Date.now() - started > 20_000) throw new Error('the run never started writing');
-        if (child.exitCode !== null) throw new Error(`the run ended before it could be interrupted: ${stderr}`);
-        await new Promise((r) => setTimeout(r, 5));
-      }
-      child.kill(signal);
-      const [code] = (await once(child, 'close')) as [number];
-      expect(code).toBe(1);
-      expect(stderr).toBe(`meeting-tokens: run aborted (${signal}); nothing was published\n`);
+      const { run, out } = await startRun(dir);
+      run.child.kill(signal);
+      expect(await run.exit).toBe(exitCode);
+      expect(run.stderr()).toBe(`meeting-tokens: run aborted (${signal}); nothing was published\n`);
       expect(readdirSync(out)).toEqual([]);
       // The lock is released and the history says the run was aborted.
       expect(readdirSync(join(dir, 'state'))).toEqual(['roster.history.jsonl']);
-      const history = JSON.parse(readFileSync(join(dir, 'state', 'roster.history.jsonl'), 'utf8'));
-      expect(history).toMatchObject({ job: 'roster', status: 'aborted', error: { code: 'ABORTED' } });
+      expect(history(dir, 'roster')).toMatchObject([{ job: 'roster', status: 'aborted', error: { code: 'ABORTED' } }]);
     },
+    60_000,
+  );
+
+  it('a second signal during the clean-up does not cut it short', async () => {
+    const dir = tempDir();
+    const { run, out } = await startRun(dir);
+    run.child.kill('SIGINT');
+    // Two signals sent at once are one pending signal: let the first be taken before the second.
+    await new Promise((r) => setTimeout(r, 2));
+    run.child.kill('SIGINT');
+    expect(await run.exit).toBe(130);
+    expect(readdirSync(out)).toEqual([]);
+    expect(readdirSync(join(dir, 'state'))).toEqual(['roster.history.jsonl']);
+  }, 60_000);
+
+  it('the output directory renamed mid-run: one line, exit 1, its temporary files removed where it went, lock released', async () => {
+    const dir = tempDir();
+    const { run, out } = await startRun(dir);
+    renameSync(out, join(dir, 'moved'));
+    expect(await run.exit).toBe(1);
+    expect(run.stderr()).toBe(
+      `meeting-tokens: output directory ${out} was renamed, moved or deleted during the run; nothing was published, run again\n`,
+    );
+    expect(readdirSync(join(dir, 'moved'))).toEqual([]);
+    expect(existsSync(out)).toBe(false);
+    expect(readdirSync(join(dir, 'state'))).toEqual(['roster.history.jsonl']);
+    expect(history(dir, 'roster')).toMatchObject([{ status: 'failed', error: { code: 'OUTPUT_DIR' } }]);
+  }, 60_000);
+});
+
+describe('interrupted scheduler', () => {
+  it.each(['SIGHUP', 'SIGINT'] as const)(
+    '%s with a run in progress: the run is aborted (nothing published, lock released, history), exit 0',
+    async (signal) => {
+      const dir = tempDir();
+      mkdirSync(join(dir, 'jobs'));
+      writeFileSync(
+        join(dir, 'jobs', 'big.yaml'),
+        `roster: ../roster.csv\nout: ../out\ndomain_id: ${DOMAIN_ID}\nschedule: "* * * * * *"\n`,
+      );
+      await bigRoster(join(dir, 'roster.csv'), 400_000);
+      const daemon = start(dir, ['schedule', '--grace', '0', '--log-level', 'warn']);
+      await untilWriting(join(dir, 'out'), daemon);
+      daemon.child.kill(signal);
+      expect(await daemon.exit).toBe(0);
+      expect(readdirSync(join(dir, 'out'))).toEqual([]);
+      expect(history(dir, 'big')).toMatchObject([{ status: 'aborted', error: { code: 'ABORTED' } }]);
+      expect(existsSync(join(dir, 'state', 'big.lock'))).toBe(false);
+    },
+    60_000,
   );
 });
