@@ -4,7 +4,6 @@
  */
 import { createRequire } from 'node:module';
 import { pino, type Logger, type LevelWithSilent, type LoggerOptions } from 'pino';
-import type { PrettyStream } from 'pino-pretty';
 
 // pino-pretty (about 10 MB of memory) is loaded only for a terminal, never in a container's run.
 const requireModule = createRequire(import.meta.url);
@@ -14,11 +13,14 @@ export const REDACT_PATHS = ['key', 'apiKey', 'api_key', 'token', 'authorization
 /**
  * `onWarning` receives the message of every line logged at warn or above (for a command's
  * `--json` result); lines below the logger's level are not logged and not passed on.
+ * `beforeWrite` runs before each log line reaches stderr: a progress line sharing the terminal
+ * erases itself there, so no log line is glued to it.
  */
 export function createLogger(
   level: LevelWithSilent = 'info',
   tty: boolean = process.stderr.isTTY === true,
   onWarning?: (message: string) => void,
+  beforeWrite?: () => void,
 ): Logger {
   const options: LoggerOptions = { level, redact: { paths: REDACT_PATHS, censor: '[redacted]' }, base: { pid: process.pid } };
   if (onWarning) {
@@ -30,10 +32,14 @@ export function createLogger(
       },
     };
   }
-  if (tty) {
-    const pretty = requireModule('pino-pretty') as typeof import('pino-pretty');
-    const stream: PrettyStream = pretty({ destination: 2, sync: true, ignore: 'pid,hostname', translateTime: 'SYS:HH:MM:ss' });
-    return pino(options, stream);
-  }
-  return pino(options, pino.destination({ fd: 2, sync: true }));
+  const stderr = pino.destination({ fd: 2, sync: true });
+  // pino-pretty's formatter alone, synchronous: its stream would write after the hook had run.
+  const format = tty ? prettyFormatter() : (line: string): string => line;
+  const destination = { write: (line: string): void => (beforeWrite?.(), void stderr.write(format(line))) };
+  return pino(options, destination);
+}
+
+function prettyFormatter(): (line: string) => string {
+  const { prettyFactory } = requireModule('pino-pretty') as typeof import('pino-pretty');
+  return prettyFactory({ ignore: 'pid,hostname', translateTime: 'SYS:HH:MM:ss' });
 }

@@ -1,4 +1,5 @@
 /** `meeting-tokens run`: one batch by hand, from a job file or from flags. */
+import { statSync } from 'node:fs';
 import { findJobFile, loadJob } from '../config/load-job.js';
 import { buildRunConfig } from '../config/run-config.js';
 import { DEMO_KEY_WARNING, loadApiKey } from '../config/api-key.js';
@@ -7,7 +8,7 @@ import { parseNow } from './args.js';
 import { effectiveLogLevel, type LogLevel } from './options.js';
 import { printResult, type OutputFlags } from './output.js';
 import { resultLine, runResultJson } from './run-result.js';
-import { startProgress } from './progress.js';
+import { createProgress } from './progress.js';
 import { trapStopSignals } from './signals.js';
 import { runJob } from '../schedule/run-job.js';
 
@@ -33,7 +34,10 @@ export interface RunValues extends OutputFlags {
 
 export async function runCommand(jobName: string | undefined, values: RunValues): Promise<number> {
   const warnings: string[] = [];
-  const log = createLogger(effectiveLogLevel(values.logLevel, values.quiet), undefined, (message) => warnings.push(message));
+  const logLevel = effectiveLogLevel(values.logLevel, values.quiet);
+  // Created before the logger, which erases the progress line before every log line.
+  const progress = createProgress({ logLevel, quiet: values.quiet });
+  const log = createLogger(logLevel, undefined, (message) => warnings.push(message), progress.clear);
   const loaded = jobName !== undefined ? loadJob(findJobFile(jobName, values.jobs)) : undefined;
   const config = buildRunConfig(loaded, {
     roster: values.roster,
@@ -55,7 +59,7 @@ export async function runCommand(jobName: string | undefined, values: RunValues)
   // An interrupted run publishes nothing and exits 128 + the signal's number (130, 143, 129).
   const controller = new AbortController();
   const signals = trapStopSignals((signal) => controller.abort(signal));
-  const progress = startProgress();
+  progress.start(statSync(config.rosterPath, { throwIfNoEntry: false })?.size);
   try {
     const result = await runJob({
       config,

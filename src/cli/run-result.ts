@@ -2,13 +2,14 @@
 import { dirname, join } from 'node:path';
 import type { RunResult } from '../pipeline/run-batch.js';
 import { DEMO_KEY_WARNING } from '../config/api-key.js';
+import { plural } from '../plural.js';
 
 /** `done: 20 tokens, 6 rejected -> <manifest>`; nothing for a failed batch (its error goes to stderr). */
 export function resultLine({ manifest: m, manifestPath }: RunResult): string {
   if (m.status !== 'done') return '';
-  const repeats = m.duplicates.rows > 0 ? `, ${m.duplicates.rows} repeat an earlier (room, user_id)` : '';
+  const repeats = m.duplicates.rows > 0 ? `, ${plural(m.duplicates.rows, 'repeats', 'repeat')} an earlier (room, user_id)` : '';
   const demo = m.demo_key ? ` (${DEMO_KEY_WARNING})` : '';
-  return `${m.status}${demo}: ${m.tokens_written} tokens, ${m.rows_rejected} rejected${repeats} -> ${manifestPath}\n`;
+  return `${m.status}${demo}: ${plural(m.tokens_written, 'token')}, ${m.rows_rejected} rejected${repeats} -> ${manifestPath}\n`;
 }
 
 /** The fields README's "Results for scripts" documents; paths are absolute, a file not published is null. */

@@ -15,6 +15,7 @@ import {
   otherSigningKey,
   type PublishedManifest,
 } from '../verify/manifest-check.js';
+import { plural } from '../plural.js';
 
 /** `verify`'s options as parsed from its declaration (commands.ts). */
 export interface VerifyValues extends OutputFlags {
@@ -44,8 +45,8 @@ export async function verifyCommand(file: string, values: VerifyValues): Promise
   for (const line of report.problems) process.stderr.write(`${line}\n`);
   printDetail(
     values,
-    `${file}: ${report.rows} tokens, ${report.valid} valid, ${report.badSignature} bad signatures, ` +
-      `${report.mismatched} claim mismatches, ${report.expired} expired, ${report.notYetValid} not yet valid\n`,
+    `${file}: ${plural(report.rows, 'token')}, ${report.valid} valid, ${plural(report.badSignature, 'bad signature')}, ` +
+      `${plural(report.mismatched, 'claim mismatch', 'claim mismatches')}, ${report.expired} expired, ${report.notYetValid} not yet valid\n`,
   );
   const failed = report.badSignature > 0 || report.mismatched > 0;
   const online = values.online && !failed ? await checkOnline(report.sample, apiKey.key, now ?? new Date(), values) : undefined;
@@ -53,7 +54,7 @@ export async function verifyCommand(file: string, values: VerifyValues): Promise
   if (failed) {
     throw new MeetingTokensError(
       'VERIFY_FAILED',
-      `${report.badSignature + report.mismatched} of ${report.rows} tokens failed verification`,
+      `${report.badSignature + report.mismatched} of ${plural(report.rows, 'token')} failed verification`,
     );
   }
   if (online && online.accepted < online.sampled) {

@@ -4,6 +4,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { MeetingTokensError } from '../errors.js';
+import { plural } from '../plural.js';
 
 /**
  * Public, clearly fake key for the bundled example job only. Tokens signed with it are
@@ -80,7 +81,7 @@ function checkKey({ key, source }: ApiKey, allowWeakKey: boolean): void {
   if (key.length < MIN_KEY_LENGTH) {
     throw new MeetingTokensError(
       'KEY_WEAK',
-      `${source}: the key has ${key.length} characters, at least ${MIN_KEY_LENGTH} are required (Daily keys have 64); --allow-weak-key overrides`,
+      `${source}: the key has ${plural(key.length, 'character')}, at least ${MIN_KEY_LENGTH} are required (Daily keys have 64); --allow-weak-key overrides`,
     );
   }
   if (!DAILY_KEY.test(key)) {

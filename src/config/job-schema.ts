@@ -7,6 +7,7 @@ import { validateDetailed } from 'node-cron';
 import { parseDuration } from './duration.js';
 import { KNOWN_COLUMNS } from '../roster/header.js';
 import { PROPERTIES } from '../claims/properties.js';
+import { plural } from '../plural.js';
 
 export const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 export const SUBDOMAIN = /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/i;
@@ -21,7 +22,7 @@ export const cronExpression = z.string().superRefine((text, ctx) => {
   if (fields !== 5 && fields !== 6) {
     ctx.addIssue({
       code: 'custom',
-      message: `"${text}" has ${fields} fields; a cron schedule has 5 (minute hour day month weekday) or 6 (seconds first)`,
+      message: `"${text}" has ${plural(fields, 'field')}; a cron schedule has 5 (minute hour day month weekday) or 6 (seconds first)`,
     });
     return;
   }

@@ -15,6 +15,7 @@ import { ByteWriter } from '../output/byte-writer.js';
 import { MeetingTokensError } from '../errors.js';
 import { pairHash } from '../duplicates/pair-hash.js';
 import { WORDS } from '../duplicates/sort-records.js';
+import { plural } from '../plural.js';
 
 /** Daily advises keeping tokens under about 2048 characters (URLs and mail clients cut longer). */
 export const MAX_TOKEN_LENGTH = 2048;
@@ -106,7 +107,7 @@ export function processBatch(records: readonly ParsedRecord[], ctx: BatchContext
     let mapped: MappedRow | undefined;
     let token = '';
     if (fields.length !== width) {
-      reason = `expected ${width} fields as in the header, found ${fields.length}`;
+      reason = `expected ${plural(width, 'field')} as in the header, found ${fields.length}`;
     } else if (record.stray >= 0) {
       reason = `${plan.headers[record.stray]}: a stray quote; quote the whole field and double the quotes inside it`;
     } else if (notUtf8 && hasNotUtf8(fields)) {

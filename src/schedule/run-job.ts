@@ -9,7 +9,7 @@ import type { Logger } from 'pino';
 import type { RunConfig } from '../config/run-config.js';
 import type { ApiKey } from '../config/api-key.js';
 import { clientFromEnv } from '../daily/client.js';
-import { runBatch, type RunResult } from '../pipeline/run-batch.js';
+import { runBatch, type RunOptions, type RunResult } from '../pipeline/run-batch.js';
 import { JobLock } from '../state/job-lock.js';
 import { appendHistory, type HistoryEntry } from '../state/history.js';
 import { MeetingTokensError } from '../errors.js';
@@ -27,7 +27,7 @@ export interface JobRunOptions {
   slot: string | null;
   signal?: AbortSignal | undefined;
   workers?: number | undefined;
-  onProgress?: ((rows: number) => void) | undefined;
+  onProgress?: RunOptions['onProgress'];
   /** Publish even when every token has expired by then (`--allow-expired`). */
   allowExpired?: boolean | undefined;
 }

@@ -23,7 +23,7 @@ describe('meeting-tokens verify', () => {
     const file = await publish('room\ndemo\n');
     const result = await runCli(['verify', file, '--now', '2027-06-01T00:00:00Z']);
     expect(result.code).toBe(0);
-    expect(result.stdout).toContain('1 tokens, 1 valid, 0 bad signatures, 0 claim mismatches, 1 expired');
+    expect(result.stdout).toContain('1 token, 1 valid, 0 bad signatures, 0 claim mismatches, 1 expired');
   });
 
   it('fails on a wrong key with one line naming both keys by fingerprint, and never prints the key or a token', async () => {
@@ -33,7 +33,7 @@ describe('meeting-tokens verify', () => {
     expect(result.code).toBe(1);
     expect(result.stderr).toBe(
       `1 token does not verify with this key: signed with key ${keyFingerprint(KEY)}, yours is ${keyFingerprint(other)}\n` +
-        'meeting-tokens: 1 of 1 tokens failed verification\n',
+        'meeting-tokens: 1 of 1 token failed verification\n',
     );
     const token = readFileSync(file, 'utf8').split('\n')[1]!.split(',')[4]!;
     expect(result.stdout + result.stderr).not.toContain(token.split('.')[2]);
@@ -48,7 +48,7 @@ describe('meeting-tokens verify', () => {
     const result = await runCli(['verify', file, '--now', '2026-11-28T00:00:00Z']);
     expect(result.code).toBe(1);
     expect(result.stderr).toMatch(/line 3: token claims differ from the row: user_name/);
-    expect(result.stdout).toContain('2 tokens, 1 valid, 0 bad signatures, 1 claim mismatches');
+    expect(result.stdout).toContain('2 tokens, 1 valid, 0 bad signatures, 1 claim mismatch');
   });
 
   it('refuses a file that is not a tokens file', async () => {
@@ -144,7 +144,7 @@ describe('meeting-tokens verify against the manifest', () => {
     const demo = await runCli(['verify', demoFile, ...AFTER]);
     expect(demo.code).toBe(1);
     expect(demo.stderr).toBe(
-      '1 token does not verify with this key: signed with the demo key\nmeeting-tokens: 1 of 1 tokens failed verification\n',
+      '1 token does not verify with this key: signed with the demo key\nmeeting-tokens: 1 of 1 token failed verification\n',
     );
   });
 
