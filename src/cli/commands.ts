@@ -126,9 +126,10 @@ export function decodeCommandSpec(done: ExitSink): Command {
     .summary("print a token's claims with Daily's long names")
     .description(
       "Prints the token's claims with Daily's long property names and times in ISO 8601. " +
-        'Does not check the signature (use verify for that).',
+        'Does not check the signature (use verify for that). Takes a token, or a join link ' +
+        '(https://<team>.daily.co/<room>?t=<token>) whose t parameter is the token.',
     )
-    .addArgument(new Argument('<token>', 'a token, or - to read it from standard input'))
+    .addArgument(new Argument('<token>', 'a token or a join link, or - to read one from standard input'))
     .addOption(jsonOption('the claims on one line'))
     .addOption(quietOption())
     .action(async (token: string, values: OutputFlags) => {

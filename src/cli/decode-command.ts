@@ -31,9 +31,24 @@ function isTime(value: unknown): value is number {
   return typeof value === 'number' && Number.isFinite(value) && Math.abs(value) <= 8.64e12;
 }
 
-/** `decode <token|->`; `--json` prints the claims on one line instead of indented. */
+/** The token itself, or the one in a join link's `t` parameter (https://team.daily.co/room?t=...). */
+export function tokenFrom(input: string): string {
+  const text = input.trim();
+  if (!/^https?:\/\//i.test(text)) return text;
+  let link: URL;
+  try {
+    link = new URL(text);
+  } catch {
+    throw new MeetingTokensError('TOKEN_INVALID', 'not a join link: the URL does not parse');
+  }
+  const token = link.searchParams.get('t');
+  if (!token) throw new MeetingTokensError('TOKEN_INVALID', `join link ${link.origin}${link.pathname} has no token (no t= parameter)`);
+  return token;
+}
+
+/** `decode <token|link|->`; `--json` prints the claims on one line instead of indented. */
 export async function decodeCommand(argument: string, values: OutputFlags): Promise<number> {
-  const token = argument === '-' ? readFileSync(0, 'utf8').trim() : argument.trim();
+  const token = tokenFrom(argument === '-' ? readFileSync(0, 'utf8') : argument);
   const claims = decodeClaims(token);
   printResult(
     values,

@@ -8,7 +8,7 @@ import { basename } from 'node:path';
 import type { Logger } from 'pino';
 import type { RunConfig } from '../config/run-config.js';
 import type { ApiKey } from '../config/api-key.js';
-import { clientFromEnv } from '../daily/client.js';
+import { lookUpDomainForRun } from '../daily/domain-lookup.js';
 import { runBatch, type RunOptions, type RunResult } from '../pipeline/run-batch.js';
 import { JobLock } from '../state/job-lock.js';
 import { appendHistory, type HistoryEntry } from '../state/history.js';
@@ -37,7 +37,7 @@ export async function runJob(options: JobRunOptions): Promise<RunResult> {
   let config = options.config;
   if (config.domainId === undefined) {
     // Once per run, before any row is read.
-    const domain = await clientFromEnv(process.env, apiKey.key).getDomain();
+    const domain = await lookUpDomainForRun(process.env, apiKey.key);
     log.info({ job: config.job, domainId: domain.domainId, domainName: domain.domainName }, 'domain id looked up at Daily');
     config = { ...config, domainId: domain.domainId, domainName: config.domainName ?? domain.domainName };
   }
