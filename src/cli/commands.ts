@@ -155,11 +155,13 @@ export function domainCommandSpec(done: ExitSink): Command {
 
 export function statusCommandSpec(done: ExitSink): Command {
   return new Command('status')
-    .summary('every job: schedule, next run, last run')
+    .summary('every job: schedule, next run, last run; is a scheduler running')
     .description(
       'Lists every job file in the jobs directory: its schedule and time zone (or manual), its next run ' +
-        "(UTC and the job's local time), and its last run from the history in the state directory: time, " +
-        'status, tokens, rejects, output. A job file that does not validate is listed with its first problem.',
+        "(UTC and the job's local time) while a scheduler runs it, and its last run from the history in the " +
+        'state directory: time, status, tokens, rejects, output. Below the table: whether a scheduler is ' +
+        'running for these jobs (from the heartbeat `schedule` keeps in the state directory), and the problems ' +
+        'of job files that do not validate.',
     )
     .addOption(jobsOption())
     .addOption(stateOption())

@@ -1,10 +1,17 @@
-/** `meeting-tokens status`: every job in the jobs directory, with its last run. */
+/**
+ * `meeting-tokens status`: every job in the jobs directory with its last run, and whether a
+ * scheduler is running for them (its heartbeat in the state directory). Problems with job files
+ * are listed below the table, so one long message cannot stretch every row.
+ */
+import { resolve } from 'node:path';
 import { createTask } from 'node-cron';
 import { wallClockSlot } from '../schedule/wall-clock.js';
 import { findJobFile, listJobNames, loadJob, noJobFiles } from '../config/load-job.js';
 import { buildRunConfig } from '../config/run-config.js';
 import { MeetingTokensError } from '../errors.js';
 import { lastRun, type HistoryEntry } from '../state/history.js';
+import { readHeartbeats, type Heartbeat } from '../state/heartbeat.js';
+import { schedulerFor, schedulerLine } from './scheduler-status.js';
 import { printResult, type OutputFlags } from './output.js';
 import { DEMO_KEY_WARNING } from '../config/api-key.js';
 
@@ -12,6 +19,7 @@ import { DEMO_KEY_WARNING } from '../config/api-key.js';
 interface StatusJson {
   job: string;
   schedule: string | null;
+  /** Only while a scheduler runs this job. */
   next_run: string | null;
   invalid: string | null;
   last_run: HistoryEntry | null;
@@ -26,36 +34,39 @@ export interface StatusValues extends OutputFlags {
 export async function statusCommand(values: StatusValues): Promise<number> {
   const names = listJobNames(values.jobs);
   if (names.length === 0) throw noJobFiles(values.jobs);
+  const scheduler = schedulerFor(await readHeartbeats(values.state), resolve(values.jobs));
   const jobs: StatusJson[] = [];
 
   const rows: string[][] = [['JOB', 'SCHEDULE', 'NEXT RUN (UTC)', 'LAST RUN (UTC)', 'STATUS', 'TOKENS', 'REJECTS', 'OUTPUT']];
+  const problems: string[] = [];
   for (const name of names) {
     let invalid: string | undefined;
     let schedule = '-';
     let next = '-';
-    let nextAt: string | null = null;
+    let nextAt: Date | undefined;
     try {
       const loaded = loadJob(findJobFile(name, values.jobs));
       buildRunConfig(loaded, {}); // the start-up checks run and schedule make (ttl over max_ttl, out holding the roster, ...)
       const { job } = loaded;
       schedule = job.schedule === undefined ? 'manual' : `${job.schedule} (${job.timezone})`;
       if (job.schedule !== undefined) {
-        const task = createTask(job.schedule, () => undefined, { timezone: job.timezone });
-        const at = task.getNextRuns(1)[0]; // getNextRun() is null on a stopped task
-        if (at) {
-          nextAt = at.toISOString();
-          next = `${at.toISOString().slice(0, 19)}Z (${wallClockSlot(at, job.timezone).slice(0, 16)} local)`;
+        const running = scheduler.live?.jobs[name];
+        if (running === undefined) next = scheduler.live ? 'not loaded: restart the scheduler' : 'none: no scheduler running';
+        else if (running !== schedule) next = `scheduler runs ${running}: restart it`;
+        else if ((nextAt = await nextRun(job.schedule, job.timezone))) {
+          next = `${nextAt.toISOString().slice(0, 19)}Z (${wallClockSlot(nextAt, job.timezone).slice(0, 16)} local)`;
         }
-        await task.destroy();
       }
     } catch (error) {
-      invalid = error instanceof MeetingTokensError ? error.message.split('\n')[0] : 'invalid';
+      const message = error instanceof MeetingTokensError ? error.message : 'cannot be read';
+      invalid = message;
+      problems.push(...message.split('\n').map((line) => (line.includes(name) ? `  ${line}` : `  ${name}: ${line}`)));
     }
     const last = await lastRun(values.state, name);
     jobs.push({
       job: name,
       schedule: schedule === '-' ? null : schedule,
-      next_run: nextAt,
+      next_run: nextAt?.toISOString() ?? null,
       invalid: invalid ?? null,
       last_run: last ?? null,
     });
@@ -64,17 +75,30 @@ export async function statusCommand(values: StatusValues): Promise<number> {
       schedule,
       next,
       last ? last.end.slice(0, 19) + 'Z' : 'never',
-      invalid ? `invalid job file: ${invalid}` : last ? `${last.status}${last.demo_key ? ` (${DEMO_KEY_WARNING})` : ''}` : '-',
+      invalid !== undefined ? 'invalid job file' : last ? `${last.status}${last.demo_key ? ` (${DEMO_KEY_WARNING})` : ''}` : '-',
       last?.tokens_written !== undefined ? String(last.tokens_written) : '-',
       last?.rows_rejected !== undefined ? String(last.rows_rejected) : '-',
       last?.outputs?.[0] ?? (last?.error ? last.error.message : '-'),
     ]);
   }
   const widths = rows[0]!.map((_, c) => Math.max(...rows.map((r) => r[c]!.length)));
+  const table = rows.map((row) => row.map((cell, c) => (c < row.length - 1 ? cell.padEnd(widths[c]!) : cell)).join('  ') + '\n').join('');
+  const below = problems.length > 0 ? `\ninvalid job files (run and schedule refuse them):\n${problems.join('\n')}\n` : '';
   printResult(
     values,
-    () => rows.map((row) => row.map((cell, c) => (c < row.length - 1 ? cell.padEnd(widths[c]!) : cell)).join('  ') + '\n').join(''),
-    () => ({ jobs }),
+    () => `${table}\n${schedulerLine(scheduler, resolve(values.state))}\n${below}`,
+    () => ({ scheduler: schedulerJson(scheduler.live), jobs }),
   );
   return 0;
+}
+
+async function nextRun(schedule: string, timezone: string): Promise<Date | undefined> {
+  const task = createTask(schedule, () => undefined, { timezone });
+  const at = task.getNextRuns(1)[0]; // getNextRun() is null on a stopped task
+  await task.destroy();
+  return at;
+}
+
+function schedulerJson(live: Heartbeat | undefined): { running: boolean; pid?: number; host?: string; since?: string; heartbeat?: string } {
+  return live ? { running: true, pid: live.pid, host: live.host, since: live.started_at, heartbeat: live.updated_at } : { running: false };
 }

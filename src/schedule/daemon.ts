@@ -19,6 +19,8 @@ import { findJobFile, listJobNames, loadJob, noJobFiles } from '../config/load-j
 import { buildRunConfig, type RunConfig } from '../config/run-config.js';
 import { DEMO_KEY_WARNING, loadApiKey, type ApiKey } from '../config/api-key.js';
 import { MeetingTokensError } from '../errors.js';
+import { startHeartbeat } from '../state/heartbeat.js';
+import { resolve } from 'node:path';
 import { runJob } from './run-job.js';
 import { missedSlot } from './last-slot.js';
 import { SchedulerMetrics } from './metrics.js';
@@ -37,6 +39,8 @@ export interface DaemonOptions {
   metricsHost?: string | undefined;
   /** With several replicas: Redis decides which one runs each slot (REDIS_URL). */
   redisUrl?: string | undefined;
+  /** Milliseconds between heartbeats in the state directory (default 20 s). */
+  heartbeatMs?: number | undefined;
 }
 
 /** The metrics status of a run that ended in an error; a run whose history line failed has published. */
@@ -172,6 +176,13 @@ export async function runDaemon(options: DaemonOptions): Promise<number> {
     await task.start();
     log.info({ job: job.name, schedule: job.schedule, timezone: job.timezone, next: task.getNextRun()?.toISOString() }, 'job scheduled');
   }
+  // Tells `status` that these jobs have a scheduler; a failed write never stops the scheduling.
+  const heartbeat = await startHeartbeat(
+    stateDir,
+    { jobs_dir: resolve(options.jobsDir), jobs: Object.fromEntries(scheduled.map((j) => [j.name, `${j.schedule} (${j.timezone})`])) },
+    options.heartbeatMs ?? 20_000,
+    (error) => log.warn({ code: (error as NodeJS.ErrnoException).code }, 'cannot write the heartbeat in the state directory'),
+  );
   log.info({ jobs: scheduled.length, manual: manual.length }, 'scheduler started');
 
   const signal = await options.stopped;
@@ -187,6 +198,7 @@ export async function runDaemon(options: DaemonOptions): Promise<number> {
     }
   }
   await Promise.all(tasks.map((t) => t.destroy()));
+  await heartbeat.stop();
   await coordinator?.close();
   if (server) {
     server.closeAllConnections();
