@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { createWriteStream, readdirSync, existsSync, readFileSync, renameSync, mkdirSync, writeFileSync } from 'node:fs';
 import { once } from 'node:events';
 import { join } from 'node:path';
-import { DOMAIN_ID, NOW, tempDir, spawnCli, type SpawnedCli } from '../helpers.js';
+import { CLI, DOMAIN_ID, KEY, NOW, keyLeak, tempDir, spawnCli, type SpawnedCli } from '../helpers.js';
+import { spawnSync } from 'node:child_process';
 
 async function bigRoster(path: string, rows: number): Promise<void> {
   const out = createWriteStream(path);
@@ -101,6 +102,42 @@ describe('interrupted run', () => {
     expect(existsSync(out)).toBe(false);
     expect(readdirSync(join(dir, 'state'))).toEqual(['roster.history.jsonl']);
     expect(history(dir, 'roster')).toMatchObject([{ status: 'failed', error: { code: 'OUTPUT_DIR' } }]);
+  }, 60_000);
+});
+
+describe('a run whose terminal closes', () => {
+  it('SIGHUP from a real hang-up (its tmux session killed): the clean-up completes though the terminal is gone', async () => {
+    const dir = tempDir();
+    await bigRoster(join(dir, 'roster.csv'), 400_000);
+    const out = join(dir, 'out');
+    const socket = `mt-test-${process.pid}-${Date.now()}`; // a private tmux server, whatever else runs
+    const command = [
+      `DAILY_API_KEY=${KEY}`,
+      ...[process.execPath, CLI, 'run', '--roster', join(dir, 'roster.csv'), '--out', out, '--domain-id', DOMAIN_ID, '--now', NOW],
+    ].join(' ');
+    const tmux = (...args: string[]): number | null => spawnSync('tmux', ['-L', socket, ...args], { cwd: dir }).status;
+    expect(tmux('new-session', '-d', '-x', '120', '-y', '30', `cd ${dir} && exec env ${command}`)).toBe(0);
+    try {
+      // Writing, and the progress line is on the terminal.
+      const started = Date.now();
+      while (!(existsSync(out) && readdirSync(out).some((f) => f.endsWith('.tmp')))) {
+        if (Date.now() - started > 30_000) throw new Error('the run never started writing');
+        await new Promise((r) => setTimeout(r, 5));
+      }
+      await new Promise((r) => setTimeout(r, 1500)); // the progress line has been drawn: the clean-up writes to a dead terminal
+    } finally {
+      tmux('kill-server'); // closes the terminal: the kernel sends SIGHUP
+    }
+    const started = Date.now();
+    while (!existsSync(join(dir, 'state', 'roster.history.jsonl')) || existsSync(join(dir, 'state', 'roster.lock'))) {
+      if (Date.now() - started > 30_000) throw new Error('the run left no history line, or kept its lock');
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    expect(history(dir, 'roster')).toMatchObject([
+      { status: 'aborted', error: { code: 'ABORTED', message: 'run aborted (SIGHUP); nothing was published' } },
+    ]);
+    expect(readdirSync(out)).toEqual([]);
+    expect(keyLeak(KEY, [], [dir])).toBeUndefined();
   }, 60_000);
 });
 

@@ -104,7 +104,7 @@ describe('duplicate counter', () => {
     const counter = new DuplicateCounter('/nonexistent/out', 2);
     await expect(counter.add(keysOf([1, 2, 3].map((line) => ({ room: 'r', userId: 'u', line }))))).rejects.toMatchObject({
       code: 'WRITE_FAILED',
-      message: 'cannot write to /nonexistent/out: ENOENT; nothing was published',
+      message: 'cannot write to /nonexistent/out: it does not exist (renamed or deleted during the run?); nothing was published',
     });
   });
 });
