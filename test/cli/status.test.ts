@@ -62,6 +62,11 @@ describe('meeting-tokens status', () => {
       new RegExp(`^scheduler: running \\(pid ${daemon.child.pid} on ${hostname()}, since .*Z, last heartbeat \\d+ s ago\\)$`, 'm'),
     );
     expect(JSON.parse(readFileSync(beat, 'utf8'))).toMatchObject({ jobs_dir: join(dir, 'jobs'), jobs: { weekly: '0 7 * * mon (UTC)' } });
+    const json = JSON.parse((await runCli(['status', '--json'], { cwd: dir })).stdout) as Record<string, unknown>;
+    expect(json).toMatchObject({
+      scheduler: { running: true, pid: daemon.child.pid, host: hostname() },
+      jobs: expect.arrayContaining([expect.objectContaining({ job: 'weekly', next_run: expect.stringMatching(/T07:00:00\.000Z$/) })]),
+    });
     daemon.child.kill('SIGTERM');
     expect(await daemon.exit).toBe(0);
     expect(readdirSync(join(dir, 'state'))).toEqual([]);
