@@ -87,7 +87,7 @@ describe('progress line', () => {
     expect(lines.at(-1)).toMatch(/^done: 200000 tokens, 0 rejected, 200 repeat an earlier \(room, user_id\) -> /);
   }, 120_000);
 
-  it('in a real terminal with --log-level warn: never shown', async () => {
+  it('in a real terminal with --log-level warn or --quiet: never shown', async () => {
     const dir = tempDir();
     const path = await roster(dir, 100_000);
     const args = ['run', '--roster', path, '--out', join(dir, 'out'), '--domain-id', DOMAIN_ID, '--now', NOW, '--workers', '0'];
@@ -95,5 +95,8 @@ describe('progress line', () => {
     expect(code).toBe(0);
     expect(raw).not.toContain('rows/s');
     expect(screen(raw).at(-2)).toMatch(/^done: 100000 tokens/);
+    const quiet = await runInTerminal([...args, '--quiet', '--now', '2026-11-27T11:00:00Z'], dir);
+    expect(quiet.code).toBe(0);
+    expect(quiet.raw).toBe('');
   }, 120_000);
 });
