@@ -15,7 +15,18 @@ describe('counts in messages', () => {
   it('a run of one row says "1 token"; one repeated row "1 repeats"; verify "1 token", "1 bad signature"', async () => {
     const dir = tempDir();
     const sign = (name: string, text: string) =>
-      runCli(['run', '--roster', writeFile(dir, name, text), '--out', join(dir, 'out'), '--domain-id', DOMAIN_ID, '--now', NOW]);
+      runCli([
+        'run',
+        '--roster',
+        writeFile(dir, name, text),
+        '--out',
+        join(dir, 'out'),
+        '--domain-id',
+        DOMAIN_ID,
+        '--now',
+        NOW,
+        '--allow-expired',
+      ]);
     const one = await sign('one.csv', 'room,id\na,x\n');
     expect(one.stdout).toMatch(/^done: 1 token, 0 rejected -> /);
     const twice = await sign('twice.csv', 'room,id\na,x\na,x\n');

@@ -113,7 +113,20 @@ describe('a run whose terminal closes', () => {
     const socket = `mt-test-${process.pid}-${Date.now()}`; // a private tmux server, whatever else runs
     const command = [
       `DAILY_API_KEY=${KEY}`,
-      ...[process.execPath, CLI, 'run', '--roster', join(dir, 'roster.csv'), '--out', out, '--domain-id', DOMAIN_ID, '--now', NOW],
+      ...[
+        process.execPath,
+        CLI,
+        'run',
+        '--roster',
+        join(dir, 'roster.csv'),
+        '--out',
+        out,
+        '--domain-id',
+        DOMAIN_ID,
+        '--now',
+        NOW,
+        '--allow-expired',
+      ],
     ].join(' ');
     const tmux = (...args: string[]): number | null => spawnSync('tmux', ['-L', socket, ...args], { cwd: dir }).status;
     expect(tmux('new-session', '-d', '-x', '120', '-y', '30', `cd ${dir} && exec env ${command}`)).toBe(0);

@@ -70,7 +70,20 @@ describe('progress line', () => {
   it('in a real terminal: erased before every log line and before the result, so no count is left on screen', async () => {
     const dir = tempDir();
     const path = await roster(dir, 200_000);
-    const args = ['run', '--roster', path, '--out', join(dir, 'out'), '--domain-id', DOMAIN_ID, '--now', NOW, '--workers', '0'];
+    const args = [
+      'run',
+      '--roster',
+      path,
+      '--out',
+      join(dir, 'out'),
+      '--domain-id',
+      DOMAIN_ID,
+      '--now',
+      NOW,
+      '--allow-expired',
+      '--workers',
+      '0',
+    ];
     const { code, raw } = await runInTerminal(args, dir);
     expect(code).toBe(0);
     // It did show (the run lasts over a second), with a percentage and an ETA ...
@@ -90,7 +103,20 @@ describe('progress line', () => {
   it('in a real terminal with --log-level warn or --quiet: never shown', async () => {
     const dir = tempDir();
     const path = await roster(dir, 100_000);
-    const args = ['run', '--roster', path, '--out', join(dir, 'out'), '--domain-id', DOMAIN_ID, '--now', NOW, '--workers', '0'];
+    const args = [
+      'run',
+      '--roster',
+      path,
+      '--out',
+      join(dir, 'out'),
+      '--domain-id',
+      DOMAIN_ID,
+      '--now',
+      NOW,
+      '--allow-expired',
+      '--workers',
+      '0',
+    ];
     const { code, raw } = await runInTerminal([...args, '--log-level', 'warn'], dir);
     expect(code).toBe(0);
     expect(raw).not.toContain('rows/s');

@@ -39,6 +39,7 @@ async function runAbortedAfter(linked: RegExp): Promise<{ outcome: unknown; file
     log: pino({ level: 'silent' }),
     signal: controller.signal,
     workers: 0,
+    allowExpired: true,
   }).then(
     (result) => result.manifest.status,
     (error: unknown) => error,
