@@ -122,8 +122,12 @@ export async function runBatch(options: RunOptions): Promise<RunResult> {
   });
   const rejects = await StagedFile.create(outDir, names.rejects).catch(async (error: unknown) => {
     await tokens.discard();
+    const moved = await outDir.checkInPlace().then(
+      () => undefined,
+      (e: unknown) => e,
+    );
     await outDir.close();
-    throw error;
+    throw moved ?? error;
   });
   const published: string[] = [];
   const counts = { read: 0, bytes: headerBytes, written: 0, rejected: 0, expMin: Infinity, expMax: -Infinity };
