@@ -15,7 +15,7 @@ describe('which key signs', () => {
     const run = await runCli(['run', 'weekly', '--jobs', jobs, '--now', NOW, '--log-level', 'silent'], { cwd: dir, env });
     expect(run.code).toBe(0);
     expect(run.stdout).toMatch(
-      /^done \(DEMO KEY: signed with the public demo key, Daily rejects these tokens\): 1 tokens, 0 rejected -> .*weekly-20261127T100000Z\.manifest\.json\n$/,
+      /^done \(DEMO KEY: signed with the public demo key, Daily rejects these tokens\): 1 token, 0 rejected -> .*weekly-20261127T100000Z\.manifest\.json\n$/,
     );
     const manifest = JSON.parse(readFileSync(join(dir, 'out', 'weekly-20261127T100000Z.manifest.json'), 'utf8')) as Record<string, unknown>;
     expect(manifest).toMatchObject({ key_source: 'demo', demo_key: true });
@@ -24,7 +24,7 @@ describe('which key signs', () => {
 
     // With a key set, the same job signs with it and says nothing of a demo key.
     const real = await runCli(['run', 'weekly', '--jobs', jobs, '--log-level', 'silent'], { cwd: dir });
-    expect(real.stdout).toMatch(/^done: 1 tokens, 0 rejected -> /);
+    expect(real.stdout).toMatch(/^done: 1 token, 0 rejected -> /);
     const manifests = readdirSync(join(dir, 'out')).filter(
       (f) => f.endsWith('.manifest.json') && f !== 'weekly-20261127T100000Z.manifest.json',
     );

@@ -18,7 +18,7 @@ describe('object cells (permissions, start_cloud_recording_opts)', () => {
       ]);
       expect(result.stderr).toBe('');
       expect(result.code).toBe(0);
-      expect(result.stdout).toMatch(/^done: 1 tokens, 2 rejected -> /);
+      expect(result.stdout).toMatch(/^done: 1 token, 2 rejected -> /);
       expect(readCsv(tokensFile).map((row) => row['user_name'])).toEqual(['Bob']);
       const rejects = readCsv(tokensFile.replace(/\.csv$/, '.rejects.csv'));
       expect(rejects.map((row) => [row['line'], row['reason']])).toEqual([

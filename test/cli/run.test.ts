@@ -234,7 +234,7 @@ describe('meeting-tokens run (built CLI, real files)', () => {
     const again = await runCli(adHoc(dir));
     expect(again.stderr).toBe('');
     expect(again.code).toBe(0);
-    expect(again.stdout).toMatch(/^done: 1 tokens, 0 rejected -> .*roster-20261127T100000Z_02\.manifest\.json\n$/);
+    expect(again.stdout).toMatch(/^done: 1 token, 0 rejected -> .*roster-20261127T100000Z_02\.manifest\.json\n$/);
     expect(readFileSync(join(dir, 'out', `roster-${STAMP}.csv`))).toEqual(before);
     // Listed in name order, the batches come in the order they were published.
     expect(readdirSync(join(dir, 'out')).sort()).toEqual([
