@@ -21,7 +21,7 @@ function translateCanSend(value: unknown, column: string): unknown {
   if (typeof value === 'boolean') return value;
   const kinds = Array.isArray(value) ? value : typeof value === 'string' ? value.split(',').map((s) => s.trim()) : null;
   if (kinds === null) return reject(`${column}.canSend: must be true, false or a list of video, audio, screenVideo, screenAudio`);
-  const short = kinds.map((k) => (typeof k === 'string' ? SEND_KINDS[k] : undefined));
+  const short = kinds.map((k) => (typeof k === 'string' && Object.hasOwn(SEND_KINDS, k) ? SEND_KINDS[k] : undefined));
   if (short.some((s) => s === undefined)) {
     return reject(`${column}.canSend: only video, audio, screenVideo and screenAudio are allowed`);
   }
