@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { createMapper, checkDefaults, type MapperSettings } from '../../src/claims/map-row.js';
-import { PROPERTIES, LANGUAGES } from '../../src/claims/properties.js';
+import { createMapper, checkDefaults, formatDuration, type MapperSettings } from '../../src/claims/map-row.js';
+import { PROPERTIES, LANGUAGES, LONG_NAME_BY_CLAIM, PROPERTY_BY_NAME } from '../../src/claims/properties.js';
 import { Rejection } from '../../src/claims/rejection.js';
 import { planColumns } from '../../src/roster/header.js';
 import { DOMAIN_ID } from '../helpers.js';
@@ -274,5 +274,100 @@ describe('claim mapper: rules', () => {
       ),
       { numRuns: 2000, seed: 7 },
     );
+  });
+});
+
+describe('claim mapper: columns in any position, empty cells', () => {
+  it('reads a property, not_before and expires_at from the first column, and names that column in messages', () => {
+    expect(mapOne({ user_name: 'Ada' }, { defaultRoom: 'lobby' })).toEqual({
+      r: 'lobby',
+      d: DOMAIN_ID,
+      iat: IAT,
+      exp: IAT + 7 * DAY,
+      u: 'Ada',
+    });
+    expect(mapOne({ name: 'a\nb' }, { defaultRoom: 'lobby' })).toBe('name: contains a line break or another control character');
+    expect(mapOne({ not_before: String(IAT + DAY), room: 'a' })).toMatchObject({ nbf: IAT + DAY, exp: IAT + 8 * DAY });
+    expect(mapOne({ expires_at: String(IAT + DAY), room: 'a' })).toMatchObject({ exp: IAT + DAY });
+  });
+
+  it('an empty time cell is no time: not_before falls back to the job default, expires_at to the ttl', () => {
+    const row = { room: 'a', not_before: '', expires_at: '' };
+    expect(mapOne(row)).toEqual({ r: 'a', d: DOMAIN_ID, iat: IAT, exp: IAT + 7 * DAY });
+    expect(mapOne(row, { defaultNotBefore: IAT + DAY })).toEqual({ r: 'a', d: DOMAIN_ID, iat: IAT, nbf: IAT + DAY, exp: IAT + 8 * DAY });
+  });
+
+  it('an empty property cell without a job default leaves the claim out', () => {
+    const claims = mapOne({ room: 'a', user_name: '', is_owner: ' ', lang: '' });
+    expect(Object.keys(claims)).toEqual(['r', 'd', 'iat', 'exp']);
+  });
+
+  it('a room of 128 characters with a character Daily refuses is refused for that character, not its length', () => {
+    expect(mapOne({ room: 'x'.repeat(127) + '.' })).toBe(
+      `room: "${'x'.repeat(37)}..." (128 characters) has characters Daily does not allow in a room name (only A-Z a-z 0-9 - _)`,
+    );
+  });
+});
+
+describe('claim mapper: messages name both times', () => {
+  it('expires_at not after the run names the run time', () => {
+    expect(mapOne({ room: 'a', expires_at: '2026-11-27T09:59:59Z' })).toBe(
+      "expires_at: 2026-11-27T09:59:59.000Z is not after the run's time 2026-11-27T10:00:00.000Z",
+    );
+  });
+
+  it('not_before not before expires_at names both', () => {
+    expect(mapOne({ room: 'a', not_before: '2026-11-29T00:00:00Z', expires_at: '2026-11-28T00:00:00Z' })).toBe(
+      'not_before: 2026-11-29T00:00:00.000Z must be before expires_at 2026-11-28T00:00:00.000Z',
+    );
+  });
+});
+
+describe('claim mapper: start_cloud_recording needs cloud recording', () => {
+  it('signs start_cloud_recording with enable_recording cloud, and any recording mode without start_cloud_recording', () => {
+    expect(mapOne({ room: 'a', start_cloud_recording: 'yes', enable_recording: 'cloud' })).toMatchObject({ sr: true, er: 'cloud' });
+    expect(mapOne({ room: 'a', start_cloud_recording: 'no', enable_recording: 'local' })).toMatchObject({ sr: false, er: 'local' });
+    expect(mapOne({ room: 'a', enable_recording: 'raw-tracks' })).toMatchObject({ er: 'raw-tracks' });
+  });
+
+  it('names the recording mode the row has', () => {
+    expect(mapOne({ room: 'a', start_cloud_recording: 'yes', enable_recording: 'local' })).toBe(
+      'start_cloud_recording: needs enable_recording "cloud", the row has "local"',
+    );
+  });
+});
+
+describe('durations in messages', () => {
+  it('writes days, hours, minutes and seconds, leaving out zeros; 0 is 0s', () => {
+    expect(formatDuration(90061)).toBe('1d 1h 1m 1s');
+    expect(formatDuration(3600 + 59)).toBe('1h 59s');
+    expect(formatDuration(120)).toBe('2m');
+    expect(formatDuration(0)).toBe('0s');
+  });
+});
+
+describe('property names', () => {
+  it('decode names every claim by its long name', () => {
+    expect(Object.fromEntries(LONG_NAME_BY_CLAIM)).toMatchObject({
+      r: 'room_name',
+      d: 'domain_id',
+      iat: 'iat',
+      nbf: 'nbf',
+      exp: 'exp',
+      uil: 'lang',
+      p: 'permissions',
+    });
+    expect(LONG_NAME_BY_CLAIM.size).toBe(5 + PROPERTIES.length);
+  });
+
+  it('finds each property by its long name', () => {
+    for (const p of PROPERTIES) expect(PROPERTY_BY_NAME.get(p.name)).toBe(p);
+    expect(PROPERTY_BY_NAME.size).toBe(PROPERTIES.length);
+  });
+
+  it('a rejection is an Error named Rejection', () => {
+    const error = new Rejection('x: bad');
+    expect(error).toBeInstanceOf(Error);
+    expect(String(error)).toBe('Rejection: x: bad');
   });
 });
