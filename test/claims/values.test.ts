@@ -37,6 +37,12 @@ group('values: times', () => {
     expect(() => parseTime(1.5, 'not_before')).toThrow(Rejection);
   });
 
+  it('refuses a list, even of one time', () => {
+    expect(() => parseTime(['1795773600'], 'not_before')).toThrow(
+      rejection('not_before: ["1795773600"] is not an ISO 8601 time with offset or unix seconds'),
+    );
+  });
+
   it('takes a valid Date (a YAML timestamp), rounded down to the second, and refuses an invalid one', () => {
     expect(parseTime(new Date('2026-11-27T10:00:00.999Z'), 'not_before')).toBe(IAT);
     expect(() => parseTime(new Date(Number.NaN), 'not_before')).toThrow(Rejection);
@@ -77,7 +83,7 @@ group('values: times', () => {
   it('suggests an offset for a date and time without one, in each form', () => {
     const hint = (value: string, example: string) => rejection(`x: "${value}" has no time zone offset; add one, e.g. ${example}`);
     expect(() => parseTime('2026-12-01 10:00', 'x')).toThrow(hint('2026-12-01 10:00', '2026-12-01 10:00Z'));
-    expect(() => parseTime('2026-12-01t10:00:00.5', 'x')).toThrow(hint('2026-12-01t10:00:00.5', '2026-12-01t10:00:00.5Z'));
+    expect(() => parseTime('2026-12-01t10:00:00.55', 'x')).toThrow(hint('2026-12-01t10:00:00.55', '2026-12-01t10:00:00.55Z'));
     expect(() => parseTime('2026-12-01T10', 'x')).toThrow(
       rejection('x: "2026-12-01T10" is not an ISO 8601 time with offset or unix seconds'),
     );
