@@ -291,6 +291,16 @@ describe('claim mapper: columns in any position, empty cells', () => {
     expect(mapOne({ expires_at: String(IAT + DAY), room: 'a' })).toMatchObject({ exp: IAT + DAY });
   });
 
+  it('trims time cells', () => {
+    expect(mapOne({ room: 'a', not_before: ` ${IAT + DAY}\t`, expires_at: ` ${IAT + 2 * DAY} ` })).toEqual({
+      r: 'a',
+      d: DOMAIN_ID,
+      iat: IAT,
+      nbf: IAT + DAY,
+      exp: IAT + 2 * DAY,
+    });
+  });
+
   it('an empty time cell is no time: not_before falls back to the job default, expires_at to the ttl', () => {
     const row = { room: 'a', not_before: '', expires_at: '' };
     expect(mapOne(row)).toEqual({ r: 'a', d: DOMAIN_ID, iat: IAT, exp: IAT + 7 * DAY });

@@ -17,6 +17,14 @@ group('values: booleans', () => {
 });
 
 group('values: positive whole numbers', () => {
+  it('takes digits only: no spaces, signs, hex or exponents', () => {
+    for (const value of [' 5', '5 ', '0x10', '1e3', '+5']) {
+      expect(() => parsePositiveInteger(value, 'eject_after_elapsed')).toThrow(
+        rejection(`eject_after_elapsed: "${value}" is not a positive whole number of seconds`),
+      );
+    }
+  });
+
   it('takes a number from a job default and refuses a fraction or an unsafe integer', () => {
     expect(parsePositiveInteger(3600, 'eject_after_elapsed')).toBe(3600);
     expect(() => parsePositiveInteger(1.5, 'eject_after_elapsed')).toThrow(
@@ -67,6 +75,7 @@ group('values: times', () => {
     expect(parseTime('2026-11-30T10:00:00Z', 'x')).toBe(IAT + 3 * 86400);
     expect(parseTime('2028-02-29T00:00:00Z', 'x')).toBe(Date.UTC(2028, 1, 29) / 1000);
     expect(parseTime('2026-01-31T00:00:00Z', 'x')).toBe(Date.UTC(2026, 0, 31) / 1000);
+    expect(parseTime('2026-12-01T00:00:00Z', 'x')).toBe(Date.UTC(2026, 11, 1) / 1000);
     expect(parseTime('2026-12-31T00:00:00Z', 'x')).toBe(Date.UTC(2026, 11, 31) / 1000);
     for (const value of [
       '2026-02-29T00:00:00Z',
@@ -110,6 +119,9 @@ group('values: text, URLs, choices and objects', () => {
     expect(parsePropertyValue(spec('meeting_join_hook'), 'http://hooks.example.com/join')).toBe('http://hooks.example.com/join');
     expect(() => parsePropertyValue(spec('meeting_join_hook'), 'ftp://example.com/')).toThrow(
       rejection('meeting_join_hook: "ftp://example.com/" is not an http(s) URL'),
+    );
+    expect(() => parsePropertyValue(spec('meeting_join_hook'), ['https://example.com/'])).toThrow(
+      rejection('meeting_join_hook: ["https://example.com/"] is not an http(s) URL'),
     );
     expect(() => parsePropertyValue(spec('meeting_join_hook'), 7)).toThrow(rejection('meeting_join_hook: 7 is not an http(s) URL'));
   });
