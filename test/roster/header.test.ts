@@ -34,4 +34,36 @@ describe('roster header', () => {
   it('needs no room column when rows may lack a room', () => {
     expect(planColumns(['name'], { roomOptional: true }).room).toBe(-1);
   });
+
+  it('lists only the properties the roster has, in the order of the property table', () => {
+    const plan = planColumns(['lang', 'room', 'user_id', 'knocking'], { roomOptional: false });
+    expect([...plan.properties]).toEqual([
+      ['user_id', 2],
+      ['knocking', 3],
+      ['lang', 0],
+    ]);
+  });
+
+  it('names the column at fault in the error', () => {
+    const error = (headers: string[], options: Parameters<typeof planColumns>[1]) => {
+      try {
+        planColumns(headers, options);
+      } catch (e) {
+        return e;
+      }
+      return undefined;
+    };
+    expect(error(['id', 'user_id', 'room'], { roomOptional: false })).toMatchObject({
+      code: 'ROSTER_HEADER',
+      message: 'roster header: columns 1 ("id") and 2 ("user_id") both give user_id; keep one',
+      context: { column: 'user_id' },
+    });
+    expect(error(['name'], { roomOptional: false })).toMatchObject({ context: { column: 'room_name' } });
+    expect(error(['room'], { roomOptional: false, columns: { lang: 'Language' } })).toMatchObject({ context: { column: 'lang' } });
+    expect(error(['email'], { roomOptional: true })).toMatchObject({
+      message:
+        'roster header: none of the expected columns (room_name or room, user_name or name, user_id or id, is_owner or owner); the first line must be a header row',
+      context: {},
+    });
+  });
 });
