@@ -1,0 +1,43 @@
+import { describe, expect, it } from 'vitest';
+import { parseRecords } from '../../src/roster/csv-parser.js';
+
+const all = (text: string, firstLine = 1) => parseRecords(text, firstLine).map((r) => ({ ...r }));
+
+describe('roster CSV parser: stray quotes', () => {
+  it('a quoted field closed at the very end of the text, or before a lone CR, is no stray', () => {
+    expect(all('a,"b"')).toEqual([{ line: 1, endLine: 1, fields: ['a', 'b'], stray: -1 }]);
+    expect(all('"a"\r"b"\r')).toEqual([
+      { line: 1, endLine: 1, fields: ['a'], stray: -1 },
+      { line: 2, endLine: 2, fields: ['b'], stray: -1 },
+    ]);
+  });
+
+  it('names the first field with a stray quote, of either kind, when a record has several', () => {
+    expect(all('ok,a"b,"c"d\n')).toEqual([{ line: 1, endLine: 1, fields: ['ok', 'a"b', 'cd'], stray: 1 }]);
+    expect(all('ok,"c"d,a"b\n')).toEqual([{ line: 1, endLine: 1, fields: ['ok', 'cd', 'a"b'], stray: 1 }]);
+  });
+
+  it('keeps the text after a closing quote up to the comma, the line break or the end', () => {
+    expect(all('"a"b c,x\r\n"d"e\r"f"g')).toEqual([
+      { line: 1, endLine: 1, fields: ['ab c', 'x'], stray: 0 },
+      { line: 2, endLine: 2, fields: ['de'], stray: 0 },
+      { line: 3, endLine: 3, fields: ['fg'], stray: 0 },
+    ]);
+  });
+});
+
+describe('roster CSV parser: line breaks inside quotes', () => {
+  it('counts a lone CR inside a quoted field as one line, and CRLF as one', () => {
+    expect(all('"a\rb\r\nc",x\nnext\n', 7)).toEqual([
+      { line: 7, endLine: 9, fields: ['a\rb\r\nc', 'x'], stray: -1 },
+      { line: 10, endLine: 10, fields: ['next'], stray: -1 },
+    ]);
+  });
+
+  it('a trailing comma before a line break gives an empty last field', () => {
+    expect(all('a,\nb,\r\n')).toEqual([
+      { line: 1, endLine: 1, fields: ['a', ''], stray: -1 },
+      { line: 2, endLine: 2, fields: ['b', ''], stray: -1 },
+    ]);
+  });
+});
