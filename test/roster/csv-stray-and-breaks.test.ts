@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseRecords } from '../../src/roster/csv-parser.js';
+import { parseRecords, UnclosedQuote } from '../../src/roster/csv-parser.js';
 
 const all = (text: string, firstLine = 1) => parseRecords(text, firstLine).map((r) => ({ ...r }));
 
@@ -39,5 +39,12 @@ describe('roster CSV parser: line breaks inside quotes', () => {
       { line: 1, endLine: 1, fields: ['a', ''], stray: -1 },
       { line: 2, endLine: 2, fields: ['b', ''], stray: -1 },
     ]);
+  });
+});
+
+describe('roster CSV parser: a quote never closed', () => {
+  it('says on which line the field opened', () => {
+    expect(() => parseRecords('a\n"b\nc', 4)).toThrow(new UnclosedQuote(5));
+    expect(new UnclosedQuote(5).message).toBe('a quoted field opened at line 5 is never closed');
   });
 });

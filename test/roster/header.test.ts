@@ -66,4 +66,9 @@ describe('roster header', () => {
       context: {},
     });
   });
+
+  it('finds not_before, and gives -1 for a missing expires_at', () => {
+    const plan = planColumns(['room', 'not_before'], { roomOptional: false });
+    expect([plan.room, plan.notBefore, plan.expiresAt]).toEqual([0, 1, -1]);
+  });
 });
