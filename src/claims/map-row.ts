@@ -6,7 +6,7 @@
 import { PROPERTIES, ROOM_NAME, type PropertySpec } from './properties.js';
 import { parsePropertyValue, parseTime, describe } from './values.js';
 import { reject } from './rejection.js';
-import type { ColumnPlan } from '../roster/header.js';
+import type { ColumnPlan } from './column-plan.js';
 
 export interface MapperSettings {
   /** Daily domain id (`d`), a UUID. */

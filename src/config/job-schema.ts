@@ -5,7 +5,7 @@
 import { z } from 'zod';
 import { validateDetailed } from 'node-cron';
 import { parseDuration } from './duration.js';
-import { KNOWN_COLUMNS } from '../roster/header.js';
+import { KNOWN_COLUMNS } from '../claims/column-plan.js';
 import { PROPERTIES } from '../claims/properties.js';
 import { plural } from '../plural.js';
 

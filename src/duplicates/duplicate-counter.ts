@@ -6,7 +6,7 @@
  * the sorted runs are merged and equal hashes counted. Rosters under one run never touch disk.
  */
 import { unlink, type FileHandle } from 'node:fs/promises';
-import { openTempFile, writeFully } from '../output/staged-file.js';
+import { openTempFile, writeFully } from '../files/temp-file.js';
 import { MeetingTokensError } from '../errors.js';
 import { sortRecords, WORDS } from './sort-records.js';
 

@@ -1,5 +1,5 @@
 /** Column layout of the tokens and rejects files. */
-import type { ColumnPlan } from '../roster/header.js';
+import type { ColumnPlan } from '../claims/column-plan.js';
 import { MeetingTokensError } from '../errors.js';
 
 export const TOKEN_COLUMNS = [

@@ -4,7 +4,7 @@
  * before any row is signed (from the settings, when they decide it) and once more before
  * publication (from the tokens actually signed), unless it is asked for (`--allow-expired`).
  */
-import type { ColumnPlan } from '../roster/header.js';
+import type { ColumnPlan } from '../claims/column-plan.js';
 import type { MapperSettings } from '../claims/map-row.js';
 import { MeetingTokensError } from '../errors.js';
 import { isoSeconds } from './columns.js';

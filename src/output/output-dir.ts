@@ -1,14 +1,9 @@
 /** The output directory: created private when missing, checked before any row is signed. */
 import { mkdir, stat, lstat, access, readdir, unlink, realpath, constants } from 'node:fs/promises';
-import { hostname } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import { MeetingTokensError } from '../errors.js';
-import { pidAlive } from '../state/pid.js';
-import { TEMP_PREFIX, TEMP_SUFFIX } from './staged-file.js';
 import { batchFilePattern, SUFFIX } from './batch-name.js';
 
-/** Temp files of a run on another host are removed only after this long without a write. */
-const STALE_AFTER_MS = 24 * 3600 * 1000;
 /** A batch file without a manifest is an interrupted run's once it has not been written for this long. */
 const ORPHAN_AFTER_MS = 10 * 60 * 1000;
 
@@ -55,31 +50,6 @@ export async function checkRosterOutsideOutputDir(rosterPath: string, outDir: st
   const realRoster = await realpath(rosterPath).catch(() => undefined);
   const problem = realRoster === undefined ? undefined : rosterInOutputDir(realRoster, realOut);
   if (problem) throw new MeetingTokensError('CONFIG_INVALID', `output directory ${outDir}: ${problem}`, { file: outDir });
-}
-
-/**
- * Deletes temporary files left by interrupted runs: those of this host whose process is gone,
- * and any not written to for a day. Live runs' files are left alone. Returns the names removed.
- */
-export async function removeStaleTemps(dir: string, now = Date.now()): Promise<string[]> {
-  const removed: string[] = [];
-  const host = hostname();
-  for (const name of await readdir(dir)) {
-    if (!name.startsWith(TEMP_PREFIX) || !name.endsWith(TEMP_SUFFIX)) continue;
-    const parts = name.slice(TEMP_PREFIX.length, -TEMP_SUFFIX.length).split('.');
-    const pid = Number(parts[parts.length - 2]);
-    const fileHost = parts.slice(0, -2).join('.');
-    let stale = fileHost === host && Number.isInteger(pid) && pid !== process.pid && !pidAlive(pid);
-    if (!stale) {
-      const info = await stat(join(dir, name)).catch(() => undefined);
-      stale = info !== undefined && now - info.mtimeMs > STALE_AFTER_MS;
-    }
-    if (stale) {
-      await unlink(join(dir, name)).catch(() => undefined);
-      removed.push(name);
-    }
-  }
-  return removed;
 }
 
 /**

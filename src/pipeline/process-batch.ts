@@ -5,7 +5,7 @@
  */
 import { parseRecords, UnclosedQuote, type ParsedRecord } from '../roster/csv-parser.js';
 import { decodeRoster, NOT_UTF8 } from '../roster/utf8.js';
-import type { ColumnPlan } from '../roster/header.js';
+import type { ColumnPlan } from '../claims/column-plan.js';
 import { createMapper, type MappedRow, type MapperSettings } from '../claims/map-row.js';
 import { Rejection } from '../claims/rejection.js';
 import { createSigner, type Sign } from '../sign/signer.js';

@@ -8,8 +8,8 @@
 import { lstat, mkdir, open, readdir, rename, unlink, constants } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
-import { openTempFile, writeFully } from '../output/staged-file.js';
-import { pidAlive } from './pid.js';
+import { openTempFile, writeFully } from '../files/temp-file.js';
+import { pidAlive } from '../files/pid.js';
 
 export interface Heartbeat {
   pid: number;

@@ -4,7 +4,7 @@
  * symlink planted at its name (see `openStateFile`).
  */
 import { join } from 'node:path';
-import { writeFully } from '../output/staged-file.js';
+import { writeFully } from '../files/temp-file.js';
 import { ensureStateDir, openStateFile, stateError } from './state-file.js';
 
 export interface HistoryEntry {

@@ -15,7 +15,7 @@
 import { lstat, unlink, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import { MeetingTokensError } from '../errors.js';
-import { removeStaleTemps } from '../output/output-dir.js';
+import { removeStaleTemps } from '../files/temp-file.js';
 import { ensureStateDir, stateError } from './state-file.js';
 import { LEASE_MS, isStale, putLockFile, readLockFile, thisHolder, type LockFile, type LockHolder } from './lock-file.js';
 

@@ -6,9 +6,9 @@
  */
 import { link, rename, unlink, type FileHandle } from 'node:fs/promises';
 import { hostname } from 'node:os';
-import { openTempFile, writeFully } from '../output/staged-file.js';
+import { openTempFile, writeFully } from '../files/temp-file.js';
 import { openStateFile } from './state-file.js';
-import { bootId, pidAlive, processStart } from './pid.js';
+import { bootId, pidAlive, processStart } from '../files/pid.js';
 
 /** A lock file of another host is stale once its lease (its mtime, renewed by the holder) is this old. */
 export const LEASE_MS = 60_000;

@@ -7,7 +7,7 @@
 import { mkdir, open, stat, type FileHandle } from 'node:fs/promises';
 import { constants } from 'node:fs';
 import { MeetingTokensError } from '../errors.js';
-import { errnoReason } from '../output/staged-file.js';
+import { errnoReason } from '../files/temp-file.js';
 
 const { O_WRONLY, O_RDONLY, O_APPEND, O_CREAT, O_NOFOLLOW, O_NONBLOCK } = constants;
 

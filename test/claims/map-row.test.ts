@@ -3,7 +3,7 @@ import fc from 'fast-check';
 import { createMapper, checkDefaults, formatDuration, type MapperSettings } from '../../src/claims/map-row.js';
 import { PROPERTIES, LANGUAGES, LONG_NAME_BY_CLAIM, PROPERTY_BY_NAME } from '../../src/claims/properties.js';
 import { Rejection } from '../../src/claims/rejection.js';
-import { planColumns } from '../../src/roster/header.js';
+import { planColumns } from '../../src/claims/column-plan.js';
 import { DOMAIN_ID } from '../helpers.js';
 
 const IAT = 1795773600; // 2026-11-27T10:00:00Z

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { checkOutputHeaders, tokensHeader, rejectsHeader } from '../../src/output/columns.js';
-import { planColumns } from '../../src/roster/header.js';
+import { planColumns } from '../../src/claims/column-plan.js';
 import { runCli, tempDir, writeFile, DOMAIN_ID } from '../helpers.js';
 
 const plan = (headers: string[], columns?: Record<string, string>) => planColumns(headers, { roomOptional: false, columns });

@@ -4,8 +4,8 @@ import { once } from 'node:events';
 import { readdirSync, utimesSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
-import { removeOrphanedOutputs, removeStaleTemps } from '../../src/output/output-dir.js';
-import { TEMP_PREFIX } from '../../src/output/staged-file.js';
+import { removeOrphanedOutputs } from '../../src/output/output-dir.js';
+import { TEMP_PREFIX, removeStaleTemps } from '../../src/files/temp-file.js';
 import { tempDir } from '../helpers.js';
 
 const MINUTE = 60_000;

@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { open, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
-import { StagedFile, writeFully } from '../../src/output/staged-file.js';
+import { StagedFile } from '../../src/output/staged-file.js';
+import { writeFully } from '../../src/files/temp-file.js';
 import { tempDir } from '../helpers.js';
 import { useTmpfs } from '../tmpfs.js';
 

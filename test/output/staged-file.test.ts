@@ -3,8 +3,9 @@ import { readdirSync, readFileSync, statSync, lstatSync, symlinkSync, writeFileS
 import { createHash } from 'node:crypto';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
-import { StagedFile, TEMP_PREFIX, tempName } from '../../src/output/staged-file.js';
-import { removeStaleTemps, removeOrphanedOutputs, prepareOutputDir } from '../../src/output/output-dir.js';
+import { StagedFile } from '../../src/output/staged-file.js';
+import { TEMP_PREFIX, removeStaleTemps, tempName } from '../../src/files/temp-file.js';
+import { removeOrphanedOutputs, prepareOutputDir } from '../../src/output/output-dir.js';
 import { tempDir } from '../helpers.js';
 
 describe('staged file', () => {

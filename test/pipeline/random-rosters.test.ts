@@ -4,7 +4,7 @@ import { parse } from 'csv-parse/sync';
 import { jwtVerify } from 'jose';
 import { readChunks } from '../../src/roster/chunker.js';
 import { parseRecords } from '../../src/roster/csv-parser.js';
-import { planColumns } from '../../src/roster/header.js';
+import { planColumns } from '../../src/claims/column-plan.js';
 import { createBatchContext, processChunk, type BatchSpec } from '../../src/pipeline/process-batch.js';
 import { escapeFormula } from '../../src/output/csv-writer.js';
 import { tempDir, writeFile, KEY, DOMAIN_ID } from '../helpers.js';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createBatchContext, processChunk, MAX_TOKEN_LENGTH, type BatchSpec } from '../../src/pipeline/process-batch.js';
-import { planColumns } from '../../src/roster/header.js';
+import { planColumns } from '../../src/claims/column-plan.js';
 import { createSigner } from '../../src/sign/signer.js';
 import { DOMAIN_ID, KEY } from '../helpers.js';
 

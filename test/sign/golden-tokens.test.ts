@@ -3,7 +3,7 @@ import jwt from 'jsonwebtoken';
 import { createSigner } from '../../src/sign/signer.js';
 import { keyFingerprint } from '../../src/sign/fingerprint.js';
 import { createMapper } from '../../src/claims/map-row.js';
-import { planColumns } from '../../src/roster/header.js';
+import { planColumns } from '../../src/claims/column-plan.js';
 import { DOMAIN_ID, KEY } from '../helpers.js';
 
 // Frozen clock: iat 2026-11-27T10:00:00Z. Expected tokens were produced by jsonwebtoken 9 from

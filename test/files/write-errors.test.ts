@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { writeError } from '../../src/output/staged-file.js';
+import { writeError } from '../../src/files/temp-file.js';
 import { MeetingTokensError } from '../../src/errors.js';
 
 const failure = (code?: string) => Object.assign(new Error('system message'), code === undefined ? {} : { code });

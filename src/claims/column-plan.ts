@@ -4,7 +4,7 @@
  * trimming; a job's `columns:` map can name other headers.
  */
 import { MeetingTokensError } from '../errors.js';
-import { PROPERTIES } from '../claims/properties.js';
+import { PROPERTIES } from './properties.js';
 
 export interface ColumnPlan {
   headers: readonly string[];

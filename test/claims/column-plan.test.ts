@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { planColumns } from '../../src/roster/header.js';
+import { planColumns } from '../../src/claims/column-plan.js';
 
 describe('roster header', () => {
   it('matches default names and aliases case-insensitively after trimming; the rest passes through', () => {
