@@ -2,7 +2,10 @@
  * The manifest: written last, so a consumer that waits for it never reads a half-published
  * batch. It names the key only by fingerprint.
  */
+import { randomUUID } from 'node:crypto';
 import type { PublishedFile } from './staged-file.js';
+import { isoSeconds } from './columns.js';
+import { TOOL } from '../version.js';
 import type { DuplicateSummary } from '../duplicates/duplicate-counter.js';
 
 export type RunStatus = 'done' | 'failed';
@@ -36,4 +39,57 @@ export interface Manifest {
   demo_key: boolean;
   escape_formulas: boolean;
   tool: { name: string; version: string };
+}
+
+/** What a run knows at its end, from which its manifest is assembled. */
+export interface ManifestInput {
+  job: string;
+  rosterPath: string;
+  domainId: string;
+  domainName: string | undefined;
+  escapeFormulas: boolean;
+  /** The signing key, by fingerprint only, and where it came from. */
+  keyFingerprint: string;
+  keySource: Manifest['key_source'];
+  slot: string | null;
+  startedAt: Date;
+  iat: number;
+  roster: { bytes: number; sha256: string };
+  counts: { read: number; written: number; rejected: number; expMin: number; expMax: number };
+  duplicates: DuplicateSummary;
+  invariantOk: boolean;
+  files: Manifest['files'];
+  /** Set when too many rows were rejected: the run failed and published no tokens. */
+  tooManyMessage?: string | undefined;
+}
+
+export function buildManifest(m: ManifestInput): Manifest {
+  const { counts } = m;
+  const tooMany = m.tooManyMessage !== undefined;
+  return {
+    job: m.job,
+    run_id: randomUUID(),
+    slot: m.slot,
+    status: tooMany ? 'failed' : 'done',
+    ...(m.tooManyMessage !== undefined ? { error: { code: 'TOO_MANY_REJECTS', message: m.tooManyMessage } } : {}),
+    started_at: m.startedAt.toISOString(),
+    finished_at: new Date().toISOString(),
+    issued_at: isoSeconds(m.iat),
+    roster: { path: m.rosterPath, ...m.roster },
+    rows_read: counts.read,
+    tokens_written: counts.written,
+    rows_rejected: counts.rejected,
+    duplicates: m.duplicates,
+    invariant_ok: m.invariantOk,
+    files: m.files,
+    exp_min: counts.written > 0 ? isoSeconds(counts.expMin) : null,
+    exp_max: counts.written > 0 ? isoSeconds(counts.expMax) : null,
+    domain_id: m.domainId,
+    domain_name: m.domainName ?? null,
+    key_fingerprint: m.keyFingerprint,
+    key_source: m.keySource,
+    demo_key: m.keySource === 'demo',
+    escape_formulas: m.escapeFormulas,
+    tool: TOOL,
+  };
 }
