@@ -56,12 +56,12 @@ export class DuplicateCounter {
   }
 
   /** Adds a chunk's records: `WORDS` words each, [hash high, hash low, line low, line high]. */
-  async add(keys: Uint32Array): Promise<void> {
+  async add(added: Uint32Array): Promise<void> {
     let from = 0;
-    while (from < keys.length) {
+    while (from < added.length) {
       if (this.count === this.runRecords) await this.spillRun();
-      const take = Math.min(keys.length - from, (this.runRecords - this.count) * WORDS);
-      this.records.set(keys.subarray(from, from + take), this.count * WORDS);
+      const take = Math.min(added.length - from, (this.runRecords - this.count) * WORDS);
+      this.records.set(added.subarray(from, from + take), this.count * WORDS);
       this.count += take / WORDS;
       from += take;
     }

@@ -4,7 +4,7 @@
  */
 import { Worker } from 'node:worker_threads';
 import { MeetingTokensError, type ErrorCode } from '../errors.js';
-import type { BatchResult, BatchSpec } from './process-batch.js';
+import type { ChunkResult, ChunkSpec } from './process-chunk.js';
 
 export interface ChunkRequest {
   id: number;
@@ -12,15 +12,12 @@ export interface ChunkRequest {
   firstLine: number;
 }
 
-/** A chunk's result as the main thread receives it: a worker sends the rejects text as bytes. */
-export type ChunkOutput = Omit<BatchResult, 'rejects'> & { rejects: Uint8Array | string };
-
-export type ChunkReply = ({ id: number; ok: true } & ChunkOutput) | { id: number; ok: false; code: string; message: string };
+export type WorkerReply = ({ id: number; ok: true } & ChunkResult) | { id: number; ok: false; code: string; message: string };
 
 const YOUNG_GENERATION_MB = 16;
 
 interface Pending {
-  resolve: (output: ChunkOutput) => void;
+  resolve: (output: ChunkResult) => void;
   reject: (error: Error) => void;
 }
 
@@ -31,7 +28,7 @@ export class WorkerPool {
   private readonly inFlight = new Map<number, Pending>();
   private failure: Error | undefined;
 
-  constructor(spec: BatchSpec, size: number) {
+  constructor(spec: ChunkSpec, size: number) {
     for (let i = 0; i < size; i++) {
       const worker = new Worker(new URL('./worker.js', import.meta.url), {
         workerData: spec,
@@ -39,7 +36,7 @@ export class WorkerPool {
         // speed (8 MB cost 15% in extra scavenges; the default let RSS pass 200 MB).
         resourceLimits: { maxYoungGenerationSizeMb: YOUNG_GENERATION_MB },
       });
-      worker.on('message', (reply: ChunkReply) => this.onReply(worker, reply));
+      worker.on('message', (reply: WorkerReply) => this.onReply(worker, reply));
       worker.on('error', (error) => this.fail(new MeetingTokensError('INTERNAL', `a worker thread failed (${error.name})`)));
       worker.on('exit', (code) => {
         if (code !== 0) this.fail(new MeetingTokensError('INTERNAL', `a worker thread exited with code ${code}`));
@@ -49,7 +46,7 @@ export class WorkerPool {
     }
   }
 
-  run(request: ChunkRequest): Promise<ChunkOutput> {
+  run(request: ChunkRequest): Promise<ChunkResult> {
     if (this.failure) return Promise.reject(this.failure);
     return new Promise((resolve, reject) => {
       this.queue.push({ request, pending: { resolve, reject } });
@@ -73,7 +70,7 @@ export class WorkerPool {
     }
   }
 
-  private onReply(worker: Worker, reply: ChunkReply): void {
+  private onReply(worker: Worker, reply: WorkerReply): void {
     const pending = this.inFlight.get(reply.id);
     this.inFlight.delete(reply.id);
     this.idle.push(worker);

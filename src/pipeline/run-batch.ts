@@ -11,8 +11,7 @@ import type { ApiKey } from '../config/api-key.js';
 import { openRoster } from '../roster/open-roster.js';
 import { planColumns } from '../claims/column-plan.js';
 import { keyFingerprint } from '../sign/fingerprint.js';
-import type { BatchSpec } from './process-batch.js';
-import type { ChunkOutput } from './pool.js';
+import type { ChunkResult, ChunkSpec } from './process-chunk.js';
 import { signChunks } from './sign-chunks.js';
 import { csvRow } from '../output/csv-writer.js';
 import { prepareOutput, Publication } from '../output/publication.js';
@@ -72,10 +71,10 @@ export async function runBatch(options: RunOptions): Promise<RunResult> {
   try {
     await publication.tokens.write(csvRow(tokensHeader(spec.plan, spec.joinBase !== undefined), config.escapeFormulas));
     await publication.rejects.write(csvRow(rejectsHeader(spec.plan.headers), config.escapeFormulas));
-    const collect = async (output: ChunkOutput, chunkBytes: number): Promise<void> => {
+    const collect = async (output: ChunkResult, chunkBytes: number): Promise<void> => {
       if (output.tokens.length > 0) await publication.tokens.write(output.tokens);
       if (output.rejects.length > 0) await publication.rejects.write(output.rejects);
-      await duplicateCounter.add(output.keys);
+      await duplicateCounter.add(output.duplicateRecords);
       addCounts(counts, output, chunkBytes);
       options.onProgress?.(counts.read, counts.bytes);
     };
@@ -131,7 +130,7 @@ export async function runBatch(options: RunOptions): Promise<RunResult> {
 }
 
 /** What every chunk is signed with: the column plan from the roster's header and the run's settings. */
-function batchSpec(config: RunConfig, apiKey: ApiKey, domainId: string, iat: number, headers: string[]): BatchSpec {
+function batchSpec(config: RunConfig, apiKey: ApiKey, domainId: string, iat: number, headers: string[]): ChunkSpec {
   const plan = planColumns(headers, {
     columns: config.columns,
     roomOptional: config.allowAllRooms || config.defaultRoom !== undefined,
@@ -164,7 +163,7 @@ interface Counts {
   expMax: number;
 }
 
-function addCounts(counts: Counts, output: ChunkOutput, chunkBytes: number): void {
+function addCounts(counts: Counts, output: ChunkResult, chunkBytes: number): void {
   counts.read += output.read;
   counts.written += output.written;
   counts.rejected += output.rejected;

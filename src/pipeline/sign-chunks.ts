@@ -4,30 +4,30 @@
  */
 import { abortError } from '../errors.js';
 import type { Chunk } from '../roster/chunker.js';
-import { createBatchContext, processChunk, type BatchSpec } from './process-batch.js';
-import { WorkerPool, type ChunkOutput } from './pool.js';
+import { createChunkContext, processChunk, type ChunkResult, type ChunkSpec } from './process-chunk.js';
+import { WorkerPool } from './pool.js';
 
 export interface SignChunksOptions {
   chunks: AsyncIterable<Chunk>;
-  spec: BatchSpec;
+  spec: ChunkSpec;
   workers: number;
   signal?: AbortSignal | undefined;
   /** Called once per chunk, in roster order, with its result and its size in roster bytes. */
-  collect: (output: ChunkOutput, chunkBytes: number) => Promise<void>;
+  collect: (output: ChunkResult, chunkBytes: number) => Promise<void>;
 }
 
 export async function signChunks({ chunks, spec, workers, signal, collect }: SignChunksOptions): Promise<void> {
   const pool = workers > 0 ? new WorkerPool(spec, workers) : undefined;
   try {
-    const ctx = pool ? undefined : createBatchContext(spec);
-    const sign = (chunk: Chunk): Promise<ChunkOutput> =>
+    const ctx = pool ? undefined : createChunkContext(spec);
+    const sign = (chunk: Chunk): Promise<ChunkResult> =>
       pool
         ? pool.run({ id: chunk.index, bytes: chunk.bytes, firstLine: chunk.firstLine })
         : Promise.resolve(processChunk(chunk.bytes, chunk.firstLine, ctx!));
     // Chunks are signed ahead and collected in roster order: at most two per worker wait, and
     // on this thread each chunk is collected before the next is read.
     const ahead = pool ? workers * 2 : 1;
-    const waiting: [Promise<ChunkOutput>, number][] = [];
+    const waiting: [Promise<ChunkResult>, number][] = [];
     for await (const chunk of chunks) {
       if (signal?.aborted) throw abortError(signal);
       const output = sign(chunk);
@@ -45,8 +45,8 @@ export async function signChunks({ chunks, spec, workers, signal, collect }: Sig
 }
 
 async function collectNext(
-  waiting: [Promise<ChunkOutput>, number][],
-  collect: (output: ChunkOutput, chunkBytes: number) => Promise<void>,
+  waiting: [Promise<ChunkResult>, number][],
+  collect: (output: ChunkResult, chunkBytes: number) => Promise<void>,
 ): Promise<void> {
   const [output, bytes] = waiting.shift()!;
   await collect(await output, bytes);

@@ -1,17 +1,17 @@
 /**
  * Worker thread: turns roster chunks into output bytes with the same `processChunk` the main
- * thread uses when it works alone. The batch spec (with the key) arrives once, in workerData;
+ * thread uses when it works alone. The chunk spec (with the key) arrives once, in workerData;
  * output bytes are transferred back, not copied.
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import { createBatchContext, processChunk, type BatchSpec } from './process-batch.js';
-import type { ChunkRequest, ChunkReply } from './pool.js';
+import { createChunkContext, processChunk, type ChunkSpec } from './process-chunk.js';
+import type { ChunkRequest, WorkerReply } from './pool.js';
 import { MeetingTokensError } from '../errors.js';
 
-const ctx = createBatchContext(workerData as BatchSpec);
+const ctx = createChunkContext(workerData as ChunkSpec);
 
 parentPort!.on('message', (request: ChunkRequest) => {
-  let reply: ChunkReply;
+  let reply: WorkerReply;
   const transfer: ArrayBuffer[] = [];
   try {
     const result = processChunk(request.bytes, request.firstLine, ctx);
@@ -19,14 +19,14 @@ parentPort!.on('message', (request: ChunkRequest) => {
     const rejects = Buffer.from(result.rejects, 'utf8');
     // The token bytes own their memory (ByteWriter): moved, not copied. The rejects buffer may
     // sit in Node's shared pool when small; then it is copied.
-    transfer.push(tokens.buffer as ArrayBuffer, result.keys.buffer as ArrayBuffer);
+    transfer.push(tokens.buffer as ArrayBuffer, result.duplicateRecords.buffer as ArrayBuffer);
     if (rejects.byteLength === rejects.buffer.byteLength) transfer.push(rejects.buffer as ArrayBuffer);
     reply = {
       id: request.id,
       ok: true,
       tokens,
       rejects,
-      keys: result.keys,
+      duplicateRecords: result.duplicateRecords,
       read: result.read,
       written: result.written,
       rejected: result.rejected,

@@ -8,7 +8,7 @@ import { tempDir } from '../helpers.js';
 
 type Row = { room: string; userId: string; line: number };
 
-/** A chunk's records as processBatch makes them. */
+/** A chunk's records as processRecords makes them. */
 function keysOf(rows: Row[]): Uint32Array {
   const keys = new Uint32Array(rows.length * WORDS);
   rows.forEach((row, i) => {

@@ -5,7 +5,7 @@ import { jwtVerify } from 'jose';
 import { readChunks } from '../../src/roster/chunker.js';
 import { parseRecords } from '../../src/roster/csv-parser.js';
 import { planColumns } from '../../src/claims/column-plan.js';
-import { createBatchContext, processChunk, type BatchSpec } from '../../src/pipeline/process-batch.js';
+import { createChunkContext, processChunk, type ChunkSpec } from '../../src/pipeline/process-chunk.js';
 import { escapeFormula } from '../../src/output/csv-writer.js';
 import { tempDir, writeFile, KEY, DOMAIN_ID } from '../helpers.js';
 
@@ -60,7 +60,7 @@ describe('random rosters (property)', () => {
         const reader = readChunks(path, { chunkSize, maxChunkLines });
         const first = await reader.chunks.next();
         const plan = planColumns(parseRecords(first.value!.bytes.toString(), 1)[0]!.fields, { roomOptional: false });
-        const spec: BatchSpec = {
+        const spec: ChunkSpec = {
           plan,
           settings: {
             domainId: DOMAIN_ID,
@@ -74,7 +74,7 @@ describe('random rosters (property)', () => {
           escapeFormulas: true,
           apiKey: KEY,
         };
-        const ctx = createBatchContext(spec);
+        const ctx = createChunkContext(spec);
         let tokensText = '';
         let rejectsText = '';
         let read = 0;

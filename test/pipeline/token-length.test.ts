@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createBatchContext, processChunk, MAX_TOKEN_LENGTH, type BatchSpec } from '../../src/pipeline/process-batch.js';
+import { createChunkContext, processChunk, MAX_TOKEN_LENGTH, type ChunkSpec } from '../../src/pipeline/process-chunk.js';
 import { planColumns } from '../../src/claims/column-plan.js';
 import { createSigner } from '../../src/sign/signer.js';
 import { DOMAIN_ID, KEY } from '../helpers.js';
@@ -17,14 +17,14 @@ describe('token length', () => {
     expect(length(n)).toBeLessThanOrEqual(2048);
     expect(length(n + 1)).toBeGreaterThan(2048);
 
-    const spec: BatchSpec = {
+    const spec: ChunkSpec = {
       plan: planColumns(['room', 'name'], { roomOptional: false }),
       settings,
       joinBase: undefined,
       escapeFormulas: true,
       apiKey: KEY,
     };
-    const out = processChunk(Buffer.from(`demo,${'x'.repeat(n)}\ndemo,${'x'.repeat(n + 1)}\n`), 2, createBatchContext(spec));
+    const out = processChunk(Buffer.from(`demo,${'x'.repeat(n)}\ndemo,${'x'.repeat(n + 1)}\n`), 2, createChunkContext(spec));
     expect([out.written, out.rejected]).toEqual([1, 1]);
     expect(out.rejects).toMatch(
       new RegExp(`^3,"?token: ${length(n + 1)} characters, Daily advises at most 2048; shorten user_name or the job's object properties`),

@@ -1,6 +1,6 @@
 /**
  * One chunk of roster bytes -> the CSV text of its token rows and reject rows. Everything a
- * chunk needs travels in a `BatchSpec` (plain data), so the same code runs on the main thread
+ * chunk needs travels in a `ChunkSpec` (plain data), so the same code runs on the main thread
  * or in a worker and gives the same bytes.
  */
 import { parseRecords, UnclosedQuote, type ParsedRecord } from '../roster/csv-parser.js';
@@ -23,7 +23,7 @@ export const MAX_TOKEN_LENGTH = 2048;
 const TWO_TO_32 = 2 ** 32;
 
 /** What a chunk needs to become output; structured-clonable for worker threads. */
-export interface BatchSpec {
+export interface ChunkSpec {
   plan: ColumnPlan;
   settings: MapperSettings;
   /** `https://<domain_name>.daily.co/`, or undefined for no join_url column. */
@@ -32,7 +32,7 @@ export interface BatchSpec {
   apiKey: string;
 }
 
-export interface BatchContext {
+export interface ChunkContext {
   plan: ColumnPlan;
   mapRow: (fields: readonly string[]) => MappedRow;
   sign: Sign;
@@ -40,16 +40,20 @@ export interface BatchContext {
   escapeFormulas: boolean;
 }
 
-export interface BatchResult {
+/**
+ * One chunk's result. The rejects are text where the chunk was processed and may arrive as
+ * UTF-8 bytes from a worker thread (the default type: what the main thread receives).
+ */
+export interface ChunkResult<Rejects extends Uint8Array | string = Uint8Array | string> {
   /** CSV lines of the tokens file, as UTF-8 bytes. */
   tokens: Uint8Array;
   /** CSV lines of the rejects file. */
-  rejects: string;
+  rejects: Rejects;
   /**
    * For the duplicate check, one record per token row that has a user_id: `WORDS` words each,
    * [(room, user_id) hash high, hash low, line low, line high].
    */
-  keys: Uint32Array;
+  duplicateRecords: Uint32Array;
   read: number;
   written: number;
   rejected: number;
@@ -57,7 +61,7 @@ export interface BatchResult {
   expMax: number;
 }
 
-export function createBatchContext(spec: BatchSpec): BatchContext {
+export function createChunkContext(spec: ChunkSpec): ChunkContext {
   return {
     plan: spec.plan,
     mapRow: createMapper(spec.settings, spec.plan),
@@ -68,7 +72,7 @@ export function createBatchContext(spec: BatchSpec): BatchContext {
 }
 
 /** Parses and processes one chunk cut by the chunker (`firstLine` = line of its first byte). */
-export function processChunk(bytes: Uint8Array, firstLine: number, ctx: BatchContext): BatchResult {
+export function processChunk(bytes: Uint8Array, firstLine: number, ctx: ChunkContext): ChunkResult<string> {
   const { text, valid } = decodeRoster(bytes);
   let records: ParsedRecord[];
   try {
@@ -83,16 +87,16 @@ export function processChunk(bytes: Uint8Array, firstLine: number, ctx: BatchCon
       },
     );
   }
-  return processBatch(records, ctx, !valid);
+  return processRecords(records, ctx, !valid);
 }
 
 /** `notUtf8`: some fields may hold `NOT_UTF8` marks; their rows are rejected. */
-export function processBatch(records: readonly ParsedRecord[], ctx: BatchContext, notUtf8 = false): BatchResult {
+export function processRecords(records: readonly ParsedRecord[], ctx: ChunkContext, notUtf8 = false): ChunkResult<string> {
   const { plan, mapRow, sign, joinBase, escapeFormulas } = ctx;
   const width = plan.headers.length;
   const tokens = new ByteWriter(records.length * 800 + 1024);
   let rejectsCsv = '';
-  const keys = new Uint32Array(records.length * WORDS);
+  const duplicateRecords = new Uint32Array(records.length * WORDS);
   let keyed = 0;
   let written = 0;
   let rejected = 0;
@@ -164,16 +168,16 @@ export function processBatch(records: readonly ParsedRecord[], ctx: BatchContext
     const userId = claims['ud'] as string | undefined;
     if (userId !== undefined && userId !== '') {
       const at = keyed * WORDS;
-      pairHash(room, userId, keys, at);
-      keys[at + 2] = record.line % TWO_TO_32;
-      keys[at + 3] = Math.floor(record.line / TWO_TO_32);
+      pairHash(room, userId, duplicateRecords, at);
+      duplicateRecords[at + 2] = record.line % TWO_TO_32;
+      duplicateRecords[at + 3] = Math.floor(record.line / TWO_TO_32);
       keyed++;
     }
   }
   return {
     tokens: tokens.bytes(),
     rejects: rejectsCsv,
-    keys: keys.subarray(0, keyed * WORDS),
+    duplicateRecords: duplicateRecords.subarray(0, keyed * WORDS),
     read: records.length,
     written,
     rejected,
