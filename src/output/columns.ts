@@ -1,6 +1,8 @@
-/** Column layout of the tokens and rejects files. */
+/** Column layout of the tokens and rejects files, and the writer of a token row in that order. */
 import type { ColumnPlan } from '../claims/column-plan.js';
 import { MeetingTokensError } from '../errors.js';
+import type { ByteWriter } from './byte-writer.js';
+import { csvCell, escapeFormula } from './csv-writer.js';
 
 export const TOKEN_COLUMNS = [
   'room_name',
@@ -19,6 +21,42 @@ export const REJECT_COLUMNS = ['line', 'reason'] as const;
 
 export function tokensHeader(plan: ColumnPlan, withJoinUrl: boolean): string[] {
   return [...plan.passthrough.map((i) => plan.headers[i]!), ...TOKEN_COLUMNS.filter((c) => withJoinUrl || c !== 'join_url')];
+}
+
+/**
+ * Writes one token row: the passthrough columns, then `TOKEN_COLUMNS` in order (`join_url` only
+ * with a `joinBase`). `expIso` is `exp` as `isoSeconds` gives it (the caller reuses it across rows).
+ */
+export function writeTokenRow(
+  tokens: ByteWriter,
+  plan: ColumnPlan,
+  fields: readonly string[],
+  room: string,
+  claims: Record<string, unknown>,
+  token: string,
+  joinBase: string | undefined,
+  nbf: number | undefined,
+  expIso: string,
+  exp: number,
+  escapeFormulas: boolean,
+): void {
+  // Passthrough, user_name and user_id are arbitrary text. The other cells cannot hold a
+  // comma, quote or line break (room names, tokens, URLs, times, numbers), and only a room
+  // name can start like a formula ("-abc"), so they skip the general cell path.
+  let line = '';
+  for (const i of plan.passthrough) line += csvCell(fields[i]!, escapeFormulas) + ',';
+  line += `${escapeFormulas ? escapeFormula(room) : room},${csvCell((claims['u'] as string | undefined) ?? '', escapeFormulas)},`;
+  line += `${csvCell((claims['ud'] as string | undefined) ?? '', escapeFormulas)},${claims['o'] === true ? 'true' : 'false'},`;
+  tokens.write(line);
+  tokens.write(token);
+  if (joinBase !== undefined) {
+    if (room === '') tokens.write(',');
+    else {
+      tokens.write(`,${joinBase}${room}?t=`);
+      tokens.write(token);
+    }
+  }
+  tokens.write(`,${nbf === undefined ? '' : isoSeconds(nbf)},${expIso},${exp}\n`);
 }
 
 export function rejectsHeader(headers: readonly string[]): string[] {

@@ -9,8 +9,8 @@ import type { ColumnPlan } from '../claims/column-plan.js';
 import { createMapper, type MappedRow, type MapperSettings } from '../claims/map-row.js';
 import { Rejection } from '../claims/rejection.js';
 import { createSigner, type Sign } from '../sign/signer.js';
-import { isoSeconds } from '../output/columns.js';
-import { csvCell, csvRow, escapeFormula } from '../output/csv-writer.js';
+import { isoSeconds, writeTokenRow } from '../output/columns.js';
+import { csvRow } from '../output/csv-writer.js';
 import { ByteWriter } from '../output/byte-writer.js';
 import { MeetingTokensError } from '../errors.js';
 import { pairHash } from '../duplicates/pair-hash.js';
@@ -147,23 +147,7 @@ export function processRecords(records: readonly ParsedRecord[], ctx: ChunkConte
     }
     if (exp < expMin) expMin = exp;
     if (exp > expMax) expMax = exp;
-    // Passthrough, user_name and user_id are arbitrary text. The other cells cannot hold a
-    // comma, quote or line break (room names, tokens, URLs, times, numbers), and only a room
-    // name can start like a formula ("-abc"), so they skip the general cell path.
-    let line = '';
-    for (const i of plan.passthrough) line += csvCell(fields[i]!, escapeFormulas) + ',';
-    line += `${escapeFormulas ? escapeFormula(room) : room},${csvCell((claims['u'] as string | undefined) ?? '', escapeFormulas)},`;
-    line += `${csvCell((claims['ud'] as string | undefined) ?? '', escapeFormulas)},${claims['o'] === true ? 'true' : 'false'},`;
-    tokens.write(line);
-    tokens.write(token);
-    if (joinBase !== undefined) {
-      if (room === '') tokens.write(',');
-      else {
-        tokens.write(`,${joinBase}${room}?t=`);
-        tokens.write(token);
-      }
-    }
-    tokens.write(`,${nbf === undefined ? '' : isoSeconds(nbf)},${lastExpIso},${exp}\n`);
+    writeTokenRow(tokens, plan, fields, room, claims, token, joinBase, nbf, lastExpIso, exp, escapeFormulas);
     written++;
     const userId = claims['ud'] as string | undefined;
     if (userId !== undefined && userId !== '') {
