@@ -4,6 +4,7 @@ import { createWriteStream, existsSync, mkdirSync, readFileSync, readdirSync, wr
 import { once } from 'node:events';
 import { join } from 'node:path';
 import { CLI, KEY, DOMAIN_ID, runCli, tempDir, keyLeak } from '../helpers.js';
+import { startFakeDaily } from '../daily/fake-daily.js';
 
 interface Daemon {
   child: ChildProcess;
@@ -12,8 +13,8 @@ interface Daemon {
   exit: Promise<number | null>;
 }
 
-function startDaemon(dir: string, extra: string[] = []): Daemon {
-  const child = spawn(process.execPath, [CLI, 'schedule', ...extra], { cwd: dir, env: { ...process.env, DAILY_API_KEY: KEY } });
+function startDaemon(dir: string, extra: string[] = [], env: NodeJS.ProcessEnv = {}): Daemon {
+  const child = spawn(process.execPath, [CLI, 'schedule', ...extra], { cwd: dir, env: { ...process.env, DAILY_API_KEY: KEY, ...env } });
   let stdout = '';
   let stderr = '';
   child.stdout!.on('data', (d: Buffer) => (stdout += d.toString()));
@@ -200,21 +201,26 @@ describe('meeting-tokens schedule', () => {
   });
 
   it('logs only pino JSON lines, also when node-cron blocks an overlapping slot; nothing on stdout', async () => {
-    const dir = project({ slow: 'schedule: "* * * * * *"\n' }, '');
-    const out = createWriteStream(join(dir, 'roster.csv'));
-    out.write('room,name\n');
-    for (let i = 0; i < 100_000; i++) if (!out.write(`room-${i % 100},Name ${i}\n`)) await once(out, 'drain');
-    out.end();
-    await once(out, 'finish');
-    const daemon = startDaemon(dir);
-    await until(() => daemon.stderr().includes('slot skipped: the previous run is still going'), 60_000);
-    daemon.child.kill('SIGTERM');
-    expect(await daemon.exit).toBe(0);
-    expect(daemon.stdout()).toBe('');
-    const lines = daemon.stderr().trimEnd().split('\n');
-    for (const line of lines) expect(() => JSON.parse(line), line).not.toThrow();
-    expect(daemon.stderr()).not.toContain('NODE-CRON');
-  }, 90_000);
+    // Each run waits 2.5 s for a slow Daily (the domain lookup) with an idle event loop, so the
+    // next second's slot always finds it running, however loaded the machine is.
+    const daily = await startFakeDaily(KEY, DOMAIN_ID, 'acme');
+    daily.delayMs = 2_500;
+    try {
+      const dir = project({});
+      writeFileSync(join(dir, 'jobs', 'slow.yaml'), 'roster: ../roster.csv\nout: ../out\nschedule: "* * * * * *"\n');
+      const daemon = startDaemon(dir, [], { DAILY_API_URL: daily.url });
+      await until(() => daemon.stderr().includes('slot skipped: the previous run is still going'));
+      daemon.child.kill('SIGTERM');
+      expect(await daemon.exit).toBe(0);
+      expect(daily.requests.length).toBeGreaterThan(0);
+      expect(daemon.stdout()).toBe('');
+      const lines = daemon.stderr().trimEnd().split('\n');
+      for (const line of lines) expect(() => JSON.parse(line), line).not.toThrow();
+      expect(daemon.stderr()).not.toContain('NODE-CRON');
+    } finally {
+      await daily.close();
+    }
+  });
 
   it('SIGTERM with a run in progress: aborted after the grace period, nothing published, lock released, exit 0', async () => {
     const dir = project({ big: 'schedule: "* * * * * *"\n' }, '');
