@@ -7,6 +7,7 @@ import { CommanderError } from 'commander';
 import { MeetingTokensError, exitCodeFor, EXIT } from './errors.js';
 import { buildProgram } from './cli/program.js';
 import { usageFromCommander } from './cli/usage-error.js';
+import { tolerateGoneReader } from './stdio.js';
 
 export async function main(argv: string[]): Promise<number> {
   let exitCode: number = EXIT.ok;
@@ -42,6 +43,8 @@ function report(error: unknown): number {
   return exitCodeFor(error);
 }
 
+tolerateGoneReader(process.stdout);
+tolerateGoneReader(process.stderr);
 main(process.argv.slice(2)).then(
   (code) => {
     process.exitCode = code;

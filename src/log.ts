@@ -4,6 +4,7 @@
  */
 import { createRequire } from 'node:module';
 import { pino, type Logger, type LevelWithSilent, type LoggerOptions } from 'pino';
+import { readerGone } from './stdio.js';
 
 // pino-pretty (about 10 MB of memory) is loaded only for a terminal, never in a container's run.
 const requireModule = createRequire(import.meta.url);
@@ -33,9 +34,22 @@ export function createLogger(
     };
   }
   const stderr = pino.destination({ fd: 2, sync: true });
+  // A log whose reader is gone (a closed terminal, a pipe whose reader exited) is dropped from then
+  // on: a run must not crash half-way for want of a reader (src/stdio.ts).
+  let gone = false;
+  stderr.on('error', (error: unknown) => {
+    if (!readerGone(error)) throw error;
+    gone = true;
+  });
   // pino-pretty's formatter alone, synchronous: its stream would write after the hook had run.
   const format = tty ? prettyFormatter() : (line: string): string => line;
-  const destination = { write: (line: string): void => (beforeWrite?.(), void stderr.write(format(line))) };
+  const destination = {
+    write: (line: string): void => {
+      if (gone) return;
+      beforeWrite?.();
+      stderr.write(format(line));
+    },
+  };
   return pino(options, destination);
 }
 

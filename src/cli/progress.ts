@@ -45,8 +45,15 @@ export function createProgress(options: ProgressOptions = {}): Progress {
   let bytes = 0;
   let shown = false;
   let timer: NodeJS.Timeout | undefined;
+  // A terminal that hangs up fails the next draw (EIO) before the hang-up signal is handled: from
+  // then on nothing is drawn, and the signal ends the run the way it should.
+  let gone = false;
+  stream.once('error', () => {
+    gone = true;
+    clearInterval(timer);
+  });
   const clear = (): void => {
-    if (!shown) return;
+    if (!shown || gone) return;
     shown = false;
     stream.write(ERASE_LINE);
   };
@@ -55,6 +62,7 @@ export function createProgress(options: ProgressOptions = {}): Progress {
       if (timer) return;
       const started = Date.now();
       timer = setInterval(() => {
+        if (gone) return;
         stream.write(ERASE_LINE + progressText(rows, bytes, totalBytes, (Date.now() - started) / 1000));
         shown = true;
       }, options.intervalMs ?? 1000);

@@ -106,6 +106,20 @@ describe('interrupted run', () => {
 });
 
 describe('a run whose terminal closes', () => {
+  it('a run whose stdout and stderr readers are gone (EPIPE) still completes: published, recorded, exit 0', async () => {
+    const dir = tempDir();
+    await bigRoster(join(dir, 'roster.csv'), 2_000);
+    const args = ['run', '--roster', 'roster.csv', '--out', 'out', '--domain-id', DOMAIN_ID, '--now', NOW, '--allow-expired'];
+    const run = start(dir, args);
+    run.child.stdout!.destroy();
+    run.child.stderr!.destroy();
+    const [code] = (await once(run.child, 'close')) as [number | null];
+    expect(code).toBe(0);
+    expect(readdirSync(join(dir, 'out')).filter((f) => f.endsWith('.manifest.json'))).toHaveLength(1);
+    expect(history(dir, 'roster')).toMatchObject([{ status: 'done' }]);
+    expect(existsSync(join(dir, 'state', 'roster.lock'))).toBe(false);
+  });
+
   it('SIGHUP from a real hang-up (its tmux session killed): the clean-up completes though the terminal is gone', async () => {
     const dir = tempDir();
     await bigRoster(join(dir, 'roster.csv'), 400_000);

@@ -3,7 +3,8 @@ import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { createWriteStream } from 'node:fs';
 import { join } from 'node:path';
-import { progressText, progressWanted } from '../../src/cli/progress.js';
+import { createProgress, progressText, progressWanted } from '../../src/cli/progress.js';
+import { PassThrough } from 'node:stream';
 import { CLI, DOMAIN_ID, KEY, NOW, keyLeak, tempDir } from '../helpers.js';
 
 const tty = { isTTY: true } as NodeJS.WriteStream;
@@ -58,6 +59,22 @@ describe('progress line', () => {
     expect(progressWanted({ stream: { isTTY: false } as NodeJS.WriteStream })).toBe(false);
     expect(progressWanted({ stream: tty, quiet: true })).toBe(false);
     for (const logLevel of ['warn', 'error', 'fatal', 'silent']) expect(progressWanted({ stream: tty, logLevel })).toBe(false);
+  });
+
+  it('a terminal that hangs up (EIO on a draw) ends the drawing, not the process', async () => {
+    const stream = Object.assign(new PassThrough(), { isTTY: true }) as unknown as NodeJS.WriteStream;
+    const writes: string[] = [];
+    const write = stream.write.bind(stream);
+    stream.write = ((chunk: string) => (writes.push(chunk), write(chunk))) as typeof stream.write;
+    const progress = createProgress({ stream, intervalMs: 5 });
+    progress.start();
+    while (writes.length === 0) await new Promise((r) => setTimeout(r, 5));
+    stream.emit('error', Object.assign(new Error('write EIO'), { code: 'EIO' }));
+    const drawn = writes.length;
+    await new Promise((r) => setTimeout(r, 50));
+    progress.clear();
+    progress.stop();
+    expect(writes).toHaveLength(drawn);
   });
 
   it('shows a percentage and the time left when the roster size is known', () => {
