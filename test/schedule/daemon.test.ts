@@ -57,7 +57,7 @@ function manifests(dir: string): { job: string; slot: string | null; status: str
     });
 }
 
-async function until(check: () => boolean, ms = 20_000): Promise<void> {
+async function until(check: () => boolean, ms = 45_000): Promise<void> {
   const start = Date.now();
   while (!check()) {
     if (Date.now() - start > ms) throw new Error('timed out waiting');
@@ -75,7 +75,8 @@ function project(jobs: Record<string, string>, rows = 'room,name\ndemo,Ada\n'): 
   return dir;
 }
 
-describe('meeting-tokens schedule', () => {
+// Waits are generous: on a loaded machine a daemon's start and first run take many seconds.
+describe('meeting-tokens schedule', { timeout: 90_000 }, () => {
   it('runs a job on its schedule, one history line per slot, keeps `keep` outputs, and stops cleanly on SIGTERM', async () => {
     const dir = project({ fast: 'schedule: "* * * * * *"\nkeep: 2\n', manual: '' });
     const daemon = startDaemon(dir);
