@@ -10,7 +10,7 @@ import { printResult, type OutputFlags } from './output.js';
 import { resultLine, runResultJson } from './run-result.js';
 import { createProgress } from './progress.js';
 import { trapStopSignals } from './signals.js';
-import { runJob } from '../schedule/run-job.js';
+import { runJob } from '../job/run-job.js';
 
 /** `run`'s options as parsed from its declaration (commands.ts). */
 export interface RunValues extends OutputFlags {

@@ -1,6 +1,6 @@
 /** `run`'s result, as the line people read and as the JSON object scripts read (`--json`). */
 import { dirname, join } from 'node:path';
-import type { RunResult } from '../pipeline/run-batch.js';
+import type { RunResult } from '../job/run-batch.js';
 import { DEMO_KEY_WARNING } from '../config/api-key.js';
 import { plural } from '../plural.js';
 

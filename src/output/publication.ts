@@ -1,32 +1,19 @@
 /**
- * Publication of one batch: the output directory checked and cleaned of interrupted runs'
- * leftovers, the tokens and rejects files staged, then published in commit order (tokens, rejects,
- * the manifest last: the batch's commit point), and on any failure everything this run published
- * removed again.
+ * Publication of one batch: the tokens and rejects files staged, then published in commit order
+ * (tokens, rejects, the manifest last: the batch's commit point), and on any failure everything
+ * this run published removed again. Naming the batch and cleaning the directory first is
+ * job/prepare-output.ts.
  */
 import { unlink } from 'node:fs/promises';
-import type { Logger } from 'pino';
-import { removeStaleTemps } from '../files/temp-file.js';
 import { StagedFile, type PublishedFile } from './staged-file.js';
 import { DirHandle } from './dir-handle.js';
-import { prepareOutputDir, removeOrphanedOutputs, checkRosterOutsideOutputDir } from './output-dir.js';
-import { nextBatchNames, type BatchNames } from './batch-name.js';
 import type { Manifest } from './manifest.js';
 
-/**
- * Checks the output directory (created if missing, the roster not in it), removes what
- * interrupted runs left there and returns this batch's file names.
- */
-export async function prepareOutput(outDir: string, rosterPath: string, job: string, now: Date, log: Logger): Promise<BatchNames> {
-  await prepareOutputDir(outDir);
-  await checkRosterOutsideOutputDir(rosterPath, outDir);
-  const removed = await removeStaleTemps(outDir);
-  if (removed.length > 0) log.info({ job, removed: removed.length }, 'removed temporary files of interrupted runs');
-  const orphans = await removeOrphanedOutputs(outDir, job);
-  if (orphans.length > 0) {
-    log.warn({ job, removed: orphans }, 'removed outputs of an interrupted run that never wrote its manifest');
-  }
-  return nextBatchNames(outDir, job, now);
+/** The final names of a batch's three files (made in job/batch-name.ts). */
+export interface BatchFileNames {
+  tokens: string;
+  rejects: string;
+  manifest: string;
 }
 
 export class Publication {
@@ -34,13 +21,13 @@ export class Publication {
 
   private constructor(
     private readonly outDir: DirHandle,
-    private readonly names: BatchNames,
+    private readonly names: BatchFileNames,
     readonly tokens: StagedFile,
     readonly rejects: StagedFile,
   ) {}
 
   /** Stages the tokens and rejects files in `dir`; a failure leaves nothing behind. */
-  static async open(dir: string, names: BatchNames): Promise<Publication> {
+  static async open(dir: string, names: BatchFileNames): Promise<Publication> {
     const outDir = await DirHandle.open(dir);
     const tokens = await StagedFile.create(outDir, names.tokens).catch(async (error: unknown) => {
       await outDir.close();

@@ -7,7 +7,7 @@
  * history or its published manifests) while the daemon was down runs once at start, not once per
  * missed slot (as systemd timers with Persistent=true). A job that never ran has missed nothing.
  * Whether a slot runs here is the SlotGate's call; a slot whose manifest is published never runs
- * again (run-job.ts).
+ * again (job/run-job.ts).
  *
  * SIGTERM/SIGINT/SIGHUP: stop scheduling; runs in progress get `graceMs` to finish, then are aborted
  * (nothing published, lock released, history says aborted); exit 0. Job files are reloaded by
@@ -21,7 +21,7 @@ import { DEMO_KEY_WARNING, loadApiKey, type ApiKey } from '../config/api-key.js'
 import { MeetingTokensError } from '../errors.js';
 import { startHeartbeat } from '../state/heartbeat.js';
 import { resolve } from 'node:path';
-import { runJob } from './run-job.js';
+import { runJob } from '../job/run-job.js';
 import { missedSlot } from './last-slot.js';
 import { SchedulerMetrics } from './metrics.js';
 import { SlotGate, type SlotReason } from './slot-gate.js';

@@ -8,7 +8,7 @@
  */
 import type { ScheduledTask } from 'node-cron';
 import { lastRun } from '../state/history.js';
-import { publishedRuns } from './published-slots.js';
+import { publishedRuns } from '../job/published-slots.js';
 
 export const CATCH_UP_MINUTES = 31 * 24 * 60;
 export const CATCH_UP_SECONDS = 3600;

@@ -7,7 +7,7 @@ import { createReadStream } from 'node:fs';
 import { readFile, stat } from 'node:fs/promises';
 import { createHash } from 'node:crypto';
 import { MeetingTokensError } from '../errors.js';
-import { SUFFIX } from '../output/batch-name.js';
+import { SUFFIX } from '../job/batch-name.js';
 
 /** The manifest fields verify reads (`output/manifest.ts` writes them). */
 export interface PublishedManifest {

@@ -4,7 +4,7 @@ import { once } from 'node:events';
 import { readdirSync, utimesSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
-import { removeOrphanedOutputs } from '../../src/output/output-dir.js';
+import { removeOrphanedOutputs } from '../../src/job/orphans.js';
 import { TEMP_PREFIX, removeStaleTemps } from '../../src/files/temp-file.js';
 import { tempDir } from '../helpers.js';
 

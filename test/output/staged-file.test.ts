@@ -5,7 +5,8 @@ import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { StagedFile } from '../../src/output/staged-file.js';
 import { TEMP_PREFIX, removeStaleTemps, tempName } from '../../src/files/temp-file.js';
-import { removeOrphanedOutputs, prepareOutputDir } from '../../src/output/output-dir.js';
+import { prepareOutputDir } from '../../src/output/output-dir.js';
+import { removeOrphanedOutputs } from '../../src/job/orphans.js';
 import { tempDir } from '../helpers.js';
 
 describe('staged file', () => {

@@ -8,7 +8,7 @@ import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { pino } from 'pino';
 import { buildRunConfig } from '../../src/config/run-config.js';
-import { runBatch } from '../../src/pipeline/run-batch.js';
+import { runBatch } from '../../src/job/run-batch.js';
 import { exitCodeFor } from '../../src/errors.js';
 import { tempDir, writeFile, KEY, DOMAIN_ID, NOW } from '../helpers.js';
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { appendFileSync, openSync, readdirSync, utimesSync, writeSync, closeSync } from 'node:fs';
 import { join } from 'node:path';
-import { runBatch } from '../../src/pipeline/run-batch.js';
+import { runBatch } from '../../src/job/run-batch.js';
 import { buildRunConfig } from '../../src/config/run-config.js';
 import { createLogger } from '../../src/log.js';
 import { tempDir, writeFile, DOMAIN_ID, KEY, NOW } from '../helpers.js';

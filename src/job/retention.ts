@@ -1,13 +1,13 @@
 /**
  * Retention for one job's outputs: keep the newest `keep` batches, and delete every batch whose
  * tokens have all expired (useless, and still personal data). A batch is the files
- * `<job>-<stamp>.csv`, `.rejects.csv` and `.manifest.json` (names in `output/batch-name.ts`);
+ * `<job>-<stamp>.csv`, `.rejects.csv` and `.manifest.json` (names in `batch-name.ts`);
  * nothing else in the directory is touched, not even another job whose name starts or ends the
  * same way. The batch the run just published is never touched.
  */
 import { readdir, readFile, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
-import { BATCH_SUFFIXES, SUFFIX, batchFilePattern } from '../output/batch-name.js';
+import { BATCH_SUFFIXES, SUFFIX, batchFilePattern } from './batch-name.js';
 
 /**
  * Deletes what retention says; returns the names removed. `published` is the manifest name of

@@ -11,10 +11,11 @@ import type { ApiKey } from '../config/api-key.js';
 import { openRoster } from '../roster/open-roster.js';
 import { planColumns } from '../claims/column-plan.js';
 import { keyFingerprint } from '../sign/fingerprint.js';
-import type { ChunkResult, ChunkSpec } from './process-chunk.js';
-import { signChunks } from './sign-chunks.js';
+import type { ChunkResult, ChunkSpec } from '../pipeline/process-chunk.js';
+import { signChunks } from '../pipeline/sign-chunks.js';
 import { csvRow } from '../output/csv-writer.js';
-import { prepareOutput, Publication } from '../output/publication.js';
+import { Publication } from '../output/publication.js';
+import { prepareOutput } from './prepare-output.js';
 import { tokensHeader, rejectsHeader, checkOutputHeaders } from '../output/columns.js';
 import { buildManifest, type Manifest } from '../output/manifest.js';
 import { latestPossibleExp, refuseExpiredBatch } from '../output/expired-batch.js';
@@ -58,7 +59,7 @@ export async function runBatch(options: RunOptions): Promise<RunResult> {
   const iat = Math.floor(now.getTime() / 1000);
   const names = await prepareOutput(config.outDir, config.rosterPath, config.job, now, log);
   const roster = await openRoster(config.rosterPath);
-  const spec = batchSpec(config, apiKey, domainId, iat, roster.headers);
+  const spec = chunkSpec(config, apiKey, domainId, iat, roster.headers);
   if (!options.allowExpired) refuseExpiredBatch(latestPossibleExp(spec.plan, spec.settings), Date.now(), 'before signing');
   const workers = options.workers ?? ((roster.sizeBefore ?? 0) >= PARALLEL_FROM_BYTES ? Math.min(availableParallelism(), 8) : 0);
   log.info(
@@ -130,7 +131,7 @@ export async function runBatch(options: RunOptions): Promise<RunResult> {
 }
 
 /** What every chunk is signed with: the column plan from the roster's header and the run's settings. */
-function batchSpec(config: RunConfig, apiKey: ApiKey, domainId: string, iat: number, headers: string[]): ChunkSpec {
+function chunkSpec(config: RunConfig, apiKey: ApiKey, domainId: string, iat: number, headers: string[]): ChunkSpec {
   const plan = planColumns(headers, {
     columns: config.columns,
     roomOptional: config.allowAllRooms || config.defaultRoom !== undefined,

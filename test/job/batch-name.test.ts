@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { batchFilePattern, batchNames, nextBatchNames, BATCH_SUFFIXES } from '../../src/output/batch-name.js';
+import { batchFilePattern, batchNames, nextBatchNames, BATCH_SUFFIXES } from '../../src/job/batch-name.js';
 import { tempDir } from '../helpers.js';
 
 const NOW = new Date('2026-11-27T10:00:00.750Z');

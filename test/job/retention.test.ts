@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { applyRetention } from '../../src/schedule/retention.js';
+import { applyRetention } from '../../src/job/retention.js';
 import { tempDir, runCli, DOMAIN_ID } from '../helpers.js';
 
 const NOW = new Date('2026-11-27T10:00:00Z');

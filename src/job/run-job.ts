@@ -9,7 +9,7 @@ import type { Logger } from 'pino';
 import type { RunConfig } from '../config/run-config.js';
 import type { ApiKey } from '../config/api-key.js';
 import { lookUpDomainForRun } from '../daily/domain-lookup.js';
-import { runBatch, type RunOptions, type RunResult } from '../pipeline/run-batch.js';
+import { runBatch, type RunOptions, type RunResult } from './run-batch.js';
 import { JobLock } from '../state/job-lock.js';
 import { appendHistory, type HistoryEntry } from '../state/history.js';
 import { MeetingTokensError } from '../errors.js';

@@ -7,7 +7,7 @@ import { CLI, DOMAIN_ID, KEY, NOW, keyLeak, tempDir, writeFile } from '../helper
 import { buildRunConfig } from '../../src/config/run-config.js';
 import { loadApiKey } from '../../src/config/api-key.js';
 import { createLogger } from '../../src/log.js';
-import { runJob } from '../../src/schedule/run-job.js';
+import { runJob } from '../../src/job/run-job.js';
 import { EXIT } from '../../src/errors.js';
 
 // The published manifest is the record of what ran: a slot already published never runs again,

@@ -7,7 +7,7 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Manifest } from '../output/manifest.js';
-import { batchFilePattern, SUFFIX } from '../output/batch-name.js';
+import { batchFilePattern, SUFFIX } from './batch-name.js';
 
 /** A published batch: its manifest's name, the slot it served (null: a run by hand), and its slot's time or else its start. */
 export interface PublishedRun {
