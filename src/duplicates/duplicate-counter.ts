@@ -8,7 +8,8 @@
 import { unlink, type FileHandle } from 'node:fs/promises';
 import { openTempFile, writeFully } from '../files/temp-file.js';
 import { MeetingTokensError } from '../errors.js';
-import { sortRecords, WORDS } from './sort-records.js';
+import { sortRecords } from './sort-records.js';
+import { RECORD_BYTES, WORDS, readRecord, recordBefore, type UnpackedRecord } from './record-layout.js';
 
 /** Records in one run: 2 MiB of records plus as much scratch space for sorting. */
 export const RUN_RECORDS = 1 << 17;
@@ -16,7 +17,6 @@ export const RUN_RECORDS = 1 << 17;
 const MERGE_BUFFER_BYTES = 2 << 20;
 /** How many repeating rows the summary names. */
 const FIRST_SHOWN = 5;
-const TWO_TO_32 = 2 ** 32;
 
 export interface DuplicateSummary {
   /** Rows whose (room, user_id) pair an earlier row of the roster already had. */
@@ -27,15 +27,12 @@ export interface DuplicateSummary {
   first: { line: number; same_as_line: number }[];
 }
 
-interface Source {
+/** A sorted run being merged; its current record unpacked (the fields of UnpackedRecord). */
+interface Source extends UnpackedRecord {
   words: Uint32Array;
   /** Record index of the current record in `words`. */
   pos: number;
   end: number;
-  /** The current record, unpacked: the merge compares these. */
-  high: number;
-  low: number;
-  line: number;
   /** Loads the next block; false when the source is used up. */
   refill(): Promise<boolean>;
 }
@@ -55,7 +52,7 @@ export class DuplicateCounter {
     this.records = new Uint32Array(runRecords * WORDS);
   }
 
-  /** Adds a chunk's records: `WORDS` words each, [hash high, hash low, line low, line high]. */
+  /** Adds a chunk's records (record-layout.ts). */
   async add(added: Uint32Array): Promise<void> {
     let from = 0;
     while (from < added.length) {
@@ -95,7 +92,7 @@ export class DuplicateCounter {
       this.spill = handle;
       await unlink(path).catch(() => undefined);
     }
-    const bytes = new Uint8Array(this.records.buffer, 0, this.count * WORDS * 4);
+    const bytes = new Uint8Array(this.records.buffer, 0, this.count * RECORD_BYTES);
     await writeFully(this.spill, bytes, this.spillBytes, this.dir);
     this.runs.push({ offset: this.spillBytes, count: this.count });
     this.spillBytes += bytes.length;
@@ -108,7 +105,7 @@ export class DuplicateCounter {
     if (this.count > 0) {
       sources.push(load({ words: this.records, pos: 0, end: this.count, high: 0, low: 0, line: 0, refill: () => Promise.resolve(false) }));
     }
-    const blockRecords = Math.max(256, Math.floor(MERGE_BUFFER_BYTES / (WORDS * 4) / Math.max(1, this.runs.length)));
+    const blockRecords = Math.max(256, Math.floor(MERGE_BUFFER_BYTES / RECORD_BYTES / Math.max(1, this.runs.length)));
     for (const run of this.runs) {
       const source = this.fileSource(run, blockRecords);
       if (await source.refill()) sources.push(load(source));
@@ -161,10 +158,10 @@ export class DuplicateCounter {
       async refill(): Promise<boolean> {
         const take = Math.min(blockRecords, run.count - next);
         if (take <= 0) return false;
-        const length = take * WORDS * 4;
+        const length = take * RECORD_BYTES;
         let read = 0;
         while (read < length) {
-          const { bytesRead } = await spill.read(bytes, read, length - read, run.offset + next * WORDS * 4 + read);
+          const { bytesRead } = await spill.read(bytes, read, length - read, run.offset + next * RECORD_BYTES + read);
           if (bytesRead <= 0) throw new MeetingTokensError('INTERNAL', 'internal error: the duplicate check read past its own file');
           read += bytesRead;
         }
@@ -218,8 +215,8 @@ class MinHeap {
       if (left >= n) return;
       const right = left + 1;
       let least = left;
-      if (right < n && less(items[right]!, items[left]!)) least = right;
-      if (!less(items[least]!, items[i]!)) return;
+      if (right < n && recordBefore(items[right]!, items[left]!)) least = right;
+      if (!recordBefore(items[least]!, items[i]!)) return;
       [items[i], items[least]] = [items[least]!, items[i]!];
       i = least;
     }
@@ -228,15 +225,5 @@ class MinHeap {
 
 /** Unpacks the source's current record. */
 function load(source: Source): Source {
-  const at = source.pos * WORDS;
-  const w = source.words;
-  source.high = w[at]!;
-  source.low = w[at + 1]!;
-  source.line = w[at + 2]! + w[at + 3]! * TWO_TO_32;
-  return source;
-}
-
-/** Record order: hash, then line (so a pair's first row comes first). */
-function less(a: Source, b: Source): boolean {
-  return a.high !== b.high ? a.high < b.high : a.low !== b.low ? a.low < b.low : a.line < b.line;
+  return readRecord(source.words, source.pos, source);
 }

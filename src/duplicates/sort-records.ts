@@ -1,21 +1,21 @@
 /**
- * Sorting of duplicate-check records: four 32-bit words each, [hash high, hash low, line low,
- * line high], ordered by hash. LSD radix sort in six passes of 10-11 bits: stable, so records of one hash
- * keep the order they were added in (roster order), and linear time: about 16 ms for 131,072
+ * Sorting of duplicate-check records (layout in record-layout.ts) by hash. LSD radix sort in six
+ * passes of 10-11 bits: stable, so records of one hash keep the order they were added in (roster
+ * order), and linear time: about 16 ms for 131,072
  * records on a 2-core build machine (16-bit digits: 19 ms; Array#sort with a comparator over
  * the packed words: about 100 ms; a native BigUint64Array sort cannot carry the line along).
  */
 
-export const WORDS = 4;
+import { HASH_HIGH, HASH_LOW, WORDS } from './record-layout.js';
 
-/** [word, shift, bits]: 11, 11 and 10 bits of each word, low word first; 2,048 counters fit in L1. */
+/** [word, shift, bits]: 11, 11 and 10 bits of each hash word, low word first; 2,048 counters fit in L1. */
 const PASSES = [
-  [1, 0, 11],
-  [1, 11, 11],
-  [1, 22, 10],
-  [0, 0, 11],
-  [0, 11, 11],
-  [0, 22, 10],
+  [HASH_LOW, 0, 11],
+  [HASH_LOW, 11, 11],
+  [HASH_LOW, 22, 10],
+  [HASH_HIGH, 0, 11],
+  [HASH_HIGH, 11, 11],
+  [HASH_HIGH, 22, 10],
 ] as const;
 
 /** Sorts the first `count` records of `records` in place; `scratch` is as large as `records`. */
@@ -35,6 +35,7 @@ export function sortRecords(records: Uint32Array, scratch: Uint32Array, count: n
       sum += n;
     }
     for (let i = 0; i < count; i++) {
+      // The whole record moves (WORDS = 4 words).
       const at = i * WORDS;
       const j = starts[(from[at + word]! >>> shift) & mask]!++ * WORDS;
       to[j] = from[at]!;

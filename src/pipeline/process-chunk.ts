@@ -13,14 +13,11 @@ import { isoSeconds, writeTokenRow } from '../output/columns.js';
 import { csvRow } from '../output/csv-writer.js';
 import { ByteWriter } from '../output/byte-writer.js';
 import { MeetingTokensError } from '../errors.js';
-import { pairHash } from '../duplicates/pair-hash.js';
-import { WORDS } from '../duplicates/sort-records.js';
+import { WORDS, writeRecord } from '../duplicates/record-layout.js';
 import { plural } from '../plural.js';
 
 /** Daily advises keeping tokens under about 2048 characters (URLs and mail clients cut longer). */
 export const MAX_TOKEN_LENGTH = 2048;
-
-const TWO_TO_32 = 2 ** 32;
 
 /** What a chunk needs to become output; structured-clonable for worker threads. */
 export interface ChunkSpec {
@@ -151,10 +148,7 @@ export function processRecords(records: readonly ParsedRecord[], ctx: ChunkConte
     written++;
     const userId = claims['ud'] as string | undefined;
     if (userId !== undefined && userId !== '') {
-      const at = keyed * WORDS;
-      pairHash(room, userId, duplicateRecords, at);
-      duplicateRecords[at + 2] = record.line % TWO_TO_32;
-      duplicateRecords[at + 3] = Math.floor(record.line / TWO_TO_32);
+      writeRecord(duplicateRecords, keyed, room, userId, record.line);
       keyed++;
     }
   }

@@ -5,7 +5,7 @@ import { once } from 'node:events';
 import { join } from 'node:path';
 import { runCli, tempDir, DOMAIN_ID, NOW } from '../helpers.js';
 import { DuplicateCounter } from '../../src/duplicates/duplicate-counter.js';
-import { WORDS } from '../../src/duplicates/sort-records.js';
+import { WORDS } from '../../src/duplicates/record-layout.js';
 
 // A full disk, for real: a 1 MiB tmpfs that the test mounts (root only). Where mounting is not
 // allowed the test says why and is not run.

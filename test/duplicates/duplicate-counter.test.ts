@@ -3,7 +3,7 @@ import fc from 'fast-check';
 import { readdirSync } from 'node:fs';
 import { DuplicateCounter, type DuplicateSummary } from '../../src/duplicates/duplicate-counter.js';
 import { pairHash } from '../../src/duplicates/pair-hash.js';
-import { WORDS } from '../../src/duplicates/sort-records.js';
+import { WORDS } from '../../src/duplicates/record-layout.js';
 import { tempDir } from '../helpers.js';
 
 type Row = { room: string; userId: string; line: number };

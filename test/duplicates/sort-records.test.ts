@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { sortRecords, WORDS } from '../../src/duplicates/sort-records.js';
+import { sortRecords } from '../../src/duplicates/sort-records.js';
+import { WORDS } from '../../src/duplicates/record-layout.js';
 
 function pack(records: [number, number, number][]): Uint32Array {
   const words = new Uint32Array(records.length * WORDS);
