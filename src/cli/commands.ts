@@ -16,6 +16,7 @@ import {
   wholeNumber,
   numberFrom,
 } from './options.js';
+import { JOB_DEFAULTS } from '../config/job-defaults.js';
 // Types only (erased at build): the modules themselves load in the actions.
 import type { RunValues } from './run-command.js';
 import type { VerifyValues } from './verify-command.js';
@@ -49,13 +50,20 @@ export function runCommandSpec(done: ExitSink): Command {
       new Option('--domain-id <uuid>', 'Daily domain id; without it (here or in the job) it is looked up at Daily once at the start'),
     )
     .addOption(new Option('--domain-name <name>', 'subdomain for join links https://<name>.daily.co/<room>?t=<token>'))
-    .addOption(new Option('--ttl <duration>', 'token lifetime when a row has no expires_at (job default 1d), e.g. 90m 36h 7d 2w'))
-    .addOption(new Option('--max-ttl <duration>', 'no token expires later than this after issue (job default 30d, at most 366d)'))
+    .addOption(
+      new Option('--ttl <duration>', `token lifetime when a row has no expires_at (job default ${JOB_DEFAULTS.ttl}), e.g. 90m 36h 7d 2w`),
+    )
+    .addOption(
+      new Option(
+        '--max-ttl <duration>',
+        `no token expires later than this after issue (job default ${JOB_DEFAULTS.max_ttl}, at most 366d)`,
+      ),
+    )
     .addOption(new Option('--allow-all-rooms', 'sign rows without a room as tokens valid for every room of the domain'))
     .addOption(
       new Option(
         '--max-reject-ratio <ratio>',
-        'fail the run (exit 3) when more rows than this share are rejected, 0 to 1 (job default 0.5)',
+        `fail the run (exit 3) when more rows than this share are rejected, 0 to 1 (job default ${JOB_DEFAULTS.max_reject_ratio})`,
       ),
     )
     .addOption(new Option('--offline', 'never call Daily: a missing domain id is an error instead'))
@@ -177,9 +185,9 @@ export function scheduleCommandSpec(done: ExitSink): Command {
     .summary('run every job on its schedule (long-running)')
     .description(
       'The long-running worker: runs every job of the jobs directory that has a schedule: (cron, 5 fields ' +
-        'or 6 with seconds; in its timezone:, default UTC). Every job file is checked first; any problem ' +
+        `or 6 with seconds; in its timezone:, default ${JOB_DEFAULTS.timezone}). Every job file is checked first; any problem ` +
         "stops the start, one line each. One run per job at a time (the job's lock in the state directory). " +
-        'A slot missed while the worker was down runs once at start (catch_up: true, the default), unless a manifest in ' +
+        `A slot missed while the worker was down runs once at start (catch_up: true${JOB_DEFAULTS.catch_up ? ', the default' : ''}), unless a manifest in ` +
         "the job's output directory shows it ran. A slot that cannot start within 5 s of its time is skipped, never run late.",
     )
     .addOption(jobsOption())

@@ -8,6 +8,7 @@ import { parseDuration } from './duration.js';
 import { KNOWN_COLUMNS } from '../claims/column-plan.js';
 import { PROPERTIES } from '../claims/properties.js';
 import { plural } from '../plural.js';
+import { JOB_DEFAULTS as D } from './job-defaults.js';
 
 export const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 export const SUBDOMAIN = /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/i;
@@ -58,19 +59,19 @@ export const jobSchema = z.strictObject({
   out: z.string().min(1, 'must name the output directory'),
   domain_id: z.string().regex(UUID, 'must be a UUID such as 9cb738e1-5a95-37f1-a517-0a18cf328a39').optional(),
   domain_name: z.string().regex(SUBDOMAIN, 'must be the subdomain of <name>.daily.co, e.g. my-team').optional(),
-  ttl: duration.default('1d'),
-  max_ttl: duration.default('30d'),
+  ttl: duration.default(D.ttl),
+  max_ttl: duration.default(D.max_ttl),
   not_before: z.union([z.string(), z.number().int().nonnegative()]).optional(),
-  allow_all_rooms: z.boolean().default(false),
-  escape_formulas: z.boolean().default(true),
-  max_reject_ratio: z.number().min(0).max(1).default(0.5),
+  allow_all_rooms: z.boolean().default(D.allow_all_rooms),
+  escape_formulas: z.boolean().default(D.escape_formulas),
+  max_reject_ratio: z.number().min(0).max(1).default(D.max_reject_ratio),
   columns: z.partialRecord(z.enum(KNOWN_COLUMNS as [string, ...string[]]), z.string().min(1)).optional(),
   defaults: z.strictObject(defaultsShape).optional(),
-  demo_key: z.boolean().default(false),
+  demo_key: z.boolean().default(D.demo_key),
   schedule: cronExpression.optional(),
-  timezone: timeZone.default('UTC'),
-  catch_up: z.boolean().default(true),
-  keep: z.number().int().min(1).default(10),
+  timezone: timeZone.default(D.timezone),
+  catch_up: z.boolean().default(D.catch_up),
+  keep: z.number().int().min(1).default(D.keep),
 });
 
 export type JobFile = z.infer<typeof jobSchema>;

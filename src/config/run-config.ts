@@ -7,6 +7,7 @@ import { basename, dirname, extname, resolve } from 'node:path';
 import { MeetingTokensError } from '../errors.js';
 import { MAX_TTL_LIMIT_SECONDS, parseDuration } from './duration.js';
 import { UUID, SUBDOMAIN, type JobFile } from './job-schema.js';
+import { JOB_DEFAULTS } from './job-defaults.js';
 import type { LoadedJob } from './load-job.js';
 import { checkDefaults, checkRoomName, formatDuration } from '../claims/map-row.js';
 import { parseTime } from '../claims/values.js';
@@ -53,7 +54,8 @@ function configError(where: string, message: string): MeetingTokensError {
 }
 
 export function buildRunConfig(loaded: LoadedJob | undefined, flags: RunFlags): RunConfig {
-  const job: Partial<JobFile> = loaded?.job ?? {};
+  // Without a job file, the job file's defaults (a job file has them from its schema).
+  const job: Partial<JobFile> & Pick<JobFile, keyof typeof JOB_DEFAULTS> = loaded?.job ?? JOB_DEFAULTS;
   const where = (key: string, flag: string, fromFlag: boolean): string => (fromFlag || !loaded ? `--${flag}` : `${loaded.file}: ${key}`);
   // Paths in a job file are relative to the job file, so a daemon's working directory never matters.
   const base = loaded ? dirname(loaded.file) : process.cwd();
@@ -76,11 +78,11 @@ export function buildRunConfig(loaded: LoadedJob | undefined, flags: RunFlags): 
     throw configError(where('domain_name', 'domain-name', flags.domainName !== undefined), 'must be the subdomain of <name>.daily.co');
   }
 
-  const ttlText = flags.ttl ?? job.ttl ?? '1d';
+  const ttlText = flags.ttl ?? job.ttl;
   const ttlSeconds = parseDuration(ttlText);
   if (ttlSeconds === undefined)
     throw configError(where('ttl', 'ttl', flags.ttl !== undefined), `"${ttlText}" is not a duration such as 36h or 7d`);
-  const maxTtlText = flags.maxTtl ?? job.max_ttl ?? '30d';
+  const maxTtlText = flags.maxTtl ?? job.max_ttl;
   const maxTtlSeconds = parseDuration(maxTtlText);
   if (maxTtlSeconds === undefined)
     throw configError(where('max_ttl', 'max-ttl', flags.maxTtl !== undefined), `"${maxTtlText}" is not a duration`);
@@ -97,7 +99,7 @@ export function buildRunConfig(loaded: LoadedJob | undefined, flags: RunFlags): 
     );
   }
 
-  let maxRejectRatio = job.max_reject_ratio ?? 0.5;
+  let maxRejectRatio = job.max_reject_ratio;
   if (flags.maxRejectRatio !== undefined) {
     maxRejectRatio = Number(flags.maxRejectRatio);
     if (!(maxRejectRatio >= 0 && maxRejectRatio <= 1)) throw configError('--max-reject-ratio', 'must be a number from 0 to 1');
@@ -135,13 +137,13 @@ export function buildRunConfig(loaded: LoadedJob | undefined, flags: RunFlags): 
     ttlSeconds,
     maxTtlSeconds,
     notBefore,
-    allowAllRooms: flags.allowAllRooms ?? job.allow_all_rooms ?? false,
-    escapeFormulas: job.escape_formulas ?? true,
+    allowAllRooms: flags.allowAllRooms ?? job.allow_all_rooms,
+    escapeFormulas: job.escape_formulas,
     maxRejectRatio,
     columns: job.columns as Readonly<Record<string, string>> | undefined,
     defaults,
     defaultRoom,
-    demoKey: job.demo_key ?? false,
-    keep: loaded ? (job.keep ?? 10) : undefined,
+    demoKey: job.demo_key,
+    keep: loaded ? job.keep : undefined,
   };
 }
