@@ -5,3 +5,6 @@ export const TOOL: { name: string; version: string } = (() => {
   const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { name: string; version: string };
   return { name: pkg.name, version: pkg.version };
 })();
+
+/** The options that print the version, as commander declares them (cli/program.ts). */
+export const VERSION_FLAGS = '-V, --version';

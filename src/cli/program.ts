@@ -3,7 +3,7 @@
  * that make commander report a mistake as one line with exit 2 (see usage-error.ts).
  */
 import { Command } from 'commander';
-import { TOOL } from '../version.js';
+import { TOOL, VERSION_FLAGS } from '../version.js';
 import { EXIT } from '../errors.js';
 import {
   completionCommandSpec,
@@ -57,7 +57,7 @@ function configure(command: Command): Command {
 export function buildProgram(done: ExitSink = async (code) => void (await code)): Command {
   const program = configure(new Command('meeting-tokens'))
     .description('Sign Daily meeting tokens in bulk from a roster CSV.')
-    .version(TOOL.version, '-V, --version', 'print the version')
+    .version(TOOL.version, VERSION_FLAGS, 'print the version')
     .addHelpText('after', MAIN_NOTES);
   for (const spec of [runCommandSpec, verifyCommandSpec, decodeCommandSpec, domainCommandSpec, statusCommandSpec, scheduleCommandSpec]) {
     program.addCommand(configure(spec(done)));
