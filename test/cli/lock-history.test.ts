@@ -96,10 +96,14 @@ describe('a run that loses its lock', () => {
     for (let i = 0; i < 300_000; i++) if (!out.write(`room-${i % 100},Name ${i}\n`)) await once(out, 'drain');
     out.end();
     await once(out, 'finish');
-    const first = spawn(process.execPath, [CLI, ...run(['--roster', join(dir, 'big.csv'), '--now', NOW, '--workers', '0'])], {
-      cwd: dir,
-      env: { ...process.env, DAILY_API_KEY: KEY },
-    });
+    const first = spawn(
+      process.execPath,
+      [CLI, ...run(['--roster', join(dir, 'big.csv'), '--now', NOW, '--allow-expired', '--workers', '0'])],
+      {
+        cwd: dir,
+        env: { ...process.env, DAILY_API_KEY: KEY },
+      },
+    );
     let stderr = '';
     first.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
     const closed = once(first, 'close');
