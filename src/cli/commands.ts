@@ -19,6 +19,7 @@ import {
 import { JOB_DEFAULTS } from '../config/job-defaults.js';
 // Types only (erased at build): the modules themselves load in the actions.
 import type { RunValues } from './run-command.js';
+import type { CheckValues } from './check-command.js';
 import type { VerifyValues } from './verify-command.js';
 import type { OutputFlags } from './output.js';
 import type { DomainValues } from './domain-command.js';
@@ -28,59 +29,72 @@ import type { ScheduleValues } from './schedule-command.js';
 /** Receives each action's exit code. */
 export type ExitSink = (code: Promise<number>) => Promise<void>;
 
+/**
+ * The batch settings `run` and `check` share (a check reads them as the run would, publishing
+ * nothing); `--out` and `--domain-id` say what each command does with them.
+ */
+function batchOptions(command: 'run' | 'check'): Option[] {
+  return [
+    new Option('--roster <file>', 'roster CSV (UTF-8; header row required)'),
+    command === 'run'
+      ? new Option('--out <dir>', "output directory (created 0700 when missing; its parent must exist; never the roster's own directory)")
+      : new Option(
+          '--out <dir>',
+          "output directory to check as a run would (its parent must exist; never the roster's own directory); nothing is written",
+        ),
+    command === 'run'
+      ? new Option('--domain-id <uuid>', 'Daily domain id; without it (here or in the job) it is looked up at Daily once at the start')
+      : new Option('--domain-id <uuid>', 'Daily domain id; without it (here or in the job) a placeholder signs, and the report says so'),
+    new Option('--domain-name <name>', 'subdomain for join links https://<name>.daily.co/<room>?t=<token>'),
+    new Option('--ttl <duration>', `token lifetime when a row has no expires_at (job default ${JOB_DEFAULTS.ttl}), e.g. 90m 36h 7d 2w`),
+    new Option('--max-ttl <duration>', `no token expires later than this after issue (job default ${JOB_DEFAULTS.max_ttl}, at most 366d)`),
+    new Option('--allow-all-rooms', 'sign rows without a room as tokens valid for every room of the domain'),
+    new Option(
+      '--max-reject-ratio <ratio>',
+      `fail the run (exit 3) when more rows than this share are rejected, 0 to 1 (job default ${JOB_DEFAULTS.max_reject_ratio})`,
+    ),
+  ];
+}
+
+function withOptions(command: Command, options: Option[]): Command {
+  for (const option of options) command.addOption(option);
+  return command;
+}
+
+const allowExpiredOption = (): Option =>
+  new Option(
+    '--allow-expired',
+    'publish even when every token has expired by then (--now in the past); without it such a run fails before signing, exit 2',
+  );
+
+const workersOption = (): Option =>
+  new Option(
+    '--workers <n>',
+    'signing threads; 0 signs on the main thread (default: one per core for rosters of 2 MB or more, else 0); output is identical either way',
+  ).argParser(wholeNumber('workers', 0, 64));
+
 export function runCommandSpec(done: ExitSink): Command {
-  return new Command('run')
-    .summary('sign one batch: a job file, or a roster given by flags')
-    .description(
-      'Reads the roster, signs one token per row and publishes the files below into the output directory. ' +
-        "A run without a job file is named after the roster file. Rows that repeat an earlier row's (room, user_id) " +
-        'get their tokens too; they are counted in the manifest (duplicates) and warned about. One run of a job at a time: ' +
-        "the job's lock in the state directory is held by a live run (exit 4) or recovered from a dead one; a run checks " +
-        'it still holds the lock right before publishing, and one that lost it (state directory deleted, say) publishes ' +
-        'nothing (exit 1). Options override the job file.',
-    )
-    .addArgument(new Argument('[job]', 'a job name (<jobs>/<job>.yaml) or the path of a .yaml/.yml job file'))
-    .addOption(jobsOption())
-    .addOption(stateOption())
-    .addOption(new Option('--roster <file>', 'roster CSV (UTF-8; header row required)'))
-    .addOption(
-      new Option('--out <dir>', "output directory (created 0700 when missing; its parent must exist; never the roster's own directory)"),
-    )
-    .addOption(
-      new Option('--domain-id <uuid>', 'Daily domain id; without it (here or in the job) it is looked up at Daily once at the start'),
-    )
-    .addOption(new Option('--domain-name <name>', 'subdomain for join links https://<name>.daily.co/<room>?t=<token>'))
-    .addOption(
-      new Option('--ttl <duration>', `token lifetime when a row has no expires_at (job default ${JOB_DEFAULTS.ttl}), e.g. 90m 36h 7d 2w`),
-    )
-    .addOption(
-      new Option(
-        '--max-ttl <duration>',
-        `no token expires later than this after issue (job default ${JOB_DEFAULTS.max_ttl}, at most 366d)`,
-      ),
-    )
-    .addOption(new Option('--allow-all-rooms', 'sign rows without a room as tokens valid for every room of the domain'))
-    .addOption(
-      new Option(
-        '--max-reject-ratio <ratio>',
-        `fail the run (exit 3) when more rows than this share are rejected, 0 to 1 (job default ${JOB_DEFAULTS.max_reject_ratio})`,
-      ),
-    )
+  return withOptions(
+    new Command('run')
+      .summary('sign one batch: a job file, or a roster given by flags')
+      .description(
+        'Reads the roster, signs one token per row and publishes the files below into the output directory. ' +
+          "A run without a job file is named after the roster file. Rows that repeat an earlier row's (room, user_id) " +
+          'get their tokens too; they are counted in the manifest (duplicates) and warned about. One run of a job at a time: ' +
+          "the job's lock in the state directory is held by a live run (exit 4) or recovered from a dead one; a run checks " +
+          'it still holds the lock right before publishing, and one that lost it (state directory deleted, say) publishes ' +
+          'nothing (exit 1). Options override the job file.',
+      )
+      .addArgument(new Argument('[job]', 'a job name (<jobs>/<job>.yaml) or the path of a .yaml/.yml job file'))
+      .addOption(jobsOption())
+      .addOption(stateOption()),
+    batchOptions('run'),
+  )
     .addOption(new Option('--offline', 'never call Daily: a missing domain id is an error instead'))
     .addOption(nowOption("the run's clock (iat and file names), for reproducible runs"))
-    .addOption(
-      new Option(
-        '--allow-expired',
-        'publish even when every token has expired by then (--now in the past); without it such a run fails before signing, exit 2',
-      ),
-    )
+    .addOption(allowExpiredOption())
     .addOption(allowWeakKeyOption())
-    .addOption(
-      new Option(
-        '--workers <n>',
-        'signing threads; 0 signs on the main thread (default: one per core for rosters of 2 MB or more, else 0); output is identical either way',
-      ).argParser(wholeNumber('workers', 0, 64)),
-    )
+    .addOption(workersOption())
     .addOption(logLevelOption())
     .addOption(jsonOption('the result (counts, files, exit status, warnings)'))
     .addOption(quietOption())
@@ -99,6 +113,42 @@ export function runCommandSpec(done: ExitSink): Command {
     .action(async (job: string | undefined, values: RunValues) => {
       await import('./heap.js'); // before the batch's modules allocate
       await done((await import('./run-command.js')).runCommand(job, values));
+    });
+}
+
+export function checkCommandSpec(done: ExitSink): Command {
+  return withOptions(
+    new Command('check')
+      .summary('preflight: read and sign the whole roster as run would, publish nothing')
+      .description(
+        'Validates the job (or the flags) as run does, then reads the whole roster through the same reader, parser, ' +
+          "mapper and worker threads, signing with a throwaway random key (so the tokens are as long as a run's). " +
+          'Publishes nothing and writes nothing: no output file, no lock, no history; needs no API key and no network ' +
+          '(without a domain id a placeholder signs). Prints the column mapping, delimiter and encoding, rows read, rows ' +
+          'that would get tokens, rejects grouped by reason (count and first five lines of each; the 20 largest groups, ' +
+          'the rest as "other"), rows repeating an earlier (room, user_id), and the exp range. Exits 0 when a run would ' +
+          'publish, 3 when it would reject more than max_reject_ratio, 2 on a configuration problem (job, flags, roster ' +
+          'header, or every token expired), 1 when the roster cannot be read. Options override the job file.',
+      )
+      .addArgument(new Argument('[job]', 'a job name (<jobs>/<job>.yaml) or the path of a .yaml/.yml job file'))
+      .addOption(jobsOption()),
+    batchOptions('check'),
+  )
+    .addOption(nowOption("the run's clock to check against (iat, so every exp)"))
+    .addOption(allowExpiredOption())
+    .addOption(workersOption())
+    .addOption(logLevelOption())
+    .addOption(jsonOption('the report (mapping, counts, rejects by reason, repeats, exp range)'))
+    .addOption(quietOption())
+    .addHelpText(
+      'after',
+      '\nExamples:\n' +
+        '  meeting-tokens check weekly-standup              the job, before its schedule fires\n' +
+        '  meeting-tokens check --roster rooms.csv --ttl 7d a roster without a job file\n',
+    )
+    .action(async (job: string | undefined, values: CheckValues) => {
+      await import('./heap.js');
+      await done((await import('./check-command.js')).checkCommand(job, values));
     });
 }
 

@@ -6,6 +6,7 @@ import { Command } from 'commander';
 import { TOOL, VERSION_FLAGS } from '../version.js';
 import { EXIT } from '../errors.js';
 import {
+  checkCommandSpec,
   completionCommandSpec,
   decodeCommandSpec,
   domainCommandSpec,
@@ -20,6 +21,7 @@ const MAIN_NOTES = `
 Examples:
   meeting-tokens run <job>                      run the batch in jobs/<job>.yaml
   meeting-tokens run --roster <csv> --out <dir> --domain-id <uuid>
+  meeting-tokens check <job>                    read and sign the roster as run would, publish nothing
   meeting-tokens verify <tokens.csv>            check every token of an output file
   meeting-tokens <command> --help               options of one command
 
@@ -59,7 +61,15 @@ export function buildProgram(done: ExitSink = async (code) => void (await code))
     .description('Sign Daily meeting tokens in bulk from a roster CSV.')
     .version(TOOL.version, VERSION_FLAGS, 'print the version')
     .addHelpText('after', MAIN_NOTES);
-  for (const spec of [runCommandSpec, verifyCommandSpec, decodeCommandSpec, domainCommandSpec, statusCommandSpec, scheduleCommandSpec]) {
+  for (const spec of [
+    runCommandSpec,
+    checkCommandSpec,
+    verifyCommandSpec,
+    decodeCommandSpec,
+    domainCommandSpec,
+    statusCommandSpec,
+    scheduleCommandSpec,
+  ]) {
     program.addCommand(configure(spec(done)));
   }
   program.addCommand(configure(completionCommandSpec(done, () => program)));

@@ -11,19 +11,12 @@ import { resultLine, runResultJson } from './run-result.js';
 import { createProgress } from './progress.js';
 import { trapStopSignals } from './signals.js';
 import { runJob } from '../job/run-job.js';
+import { batchFlags, type BatchValues } from './batch-values.js';
 
 /** `run`'s options as parsed from its declaration (commands.ts). */
-export interface RunValues extends OutputFlags {
+export interface RunValues extends OutputFlags, BatchValues {
   jobs: string;
   state: string;
-  roster?: string;
-  out?: string;
-  domainId?: string;
-  domainName?: string;
-  ttl?: string;
-  maxTtl?: string;
-  allowAllRooms?: boolean;
-  maxRejectRatio?: string;
   now?: string;
   allowExpired?: boolean;
   allowWeakKey?: boolean;
@@ -39,17 +32,7 @@ export async function runCommand(jobName: string | undefined, values: RunValues)
   const progress = createProgress({ logLevel, quiet: values.quiet });
   const log = createLogger(logLevel, undefined, (message) => warnings.push(message), progress.clear);
   const loaded = jobName !== undefined ? loadJob(findJobFile(jobName, values.jobs)) : undefined;
-  const config = buildRunConfig(loaded, {
-    roster: values.roster,
-    out: values.out,
-    domainId: values.domainId,
-    domainName: values.domainName,
-    ttl: values.ttl,
-    maxTtl: values.maxTtl,
-    allowAllRooms: values.allowAllRooms,
-    maxRejectRatio: values.maxRejectRatio,
-    offline: values.offline,
-  });
+  const config = buildRunConfig(loaded, { ...batchFlags(values), offline: values.offline });
   const apiKey = loadApiKey(process.env, { allowWeakKey: values.allowWeakKey ?? false, demoAllowed: config.demoKey });
   if (apiKey.source === 'demo') {
     log.warn({ job: config.job, demoKey: true }, `DAILY_API_KEY is not set and the job allows demo_key: ${DEMO_KEY_WARNING}`);

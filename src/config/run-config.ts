@@ -53,7 +53,12 @@ function configError(where: string, message: string): MeetingTokensError {
   return new MeetingTokensError('CONFIG_INVALID', `${where}: ${message}`);
 }
 
-export function buildRunConfig(loaded: LoadedJob | undefined, flags: RunFlags): RunConfig {
+/** A run's settings where the output directory may be missing (`check`, which writes nothing). */
+export type CheckConfig = Omit<RunConfig, 'outDir'> & { outDir: string | undefined };
+
+export function buildRunConfig(loaded: LoadedJob | undefined, flags: RunFlags): RunConfig;
+export function buildRunConfig(loaded: LoadedJob | undefined, flags: RunFlags, outRequired: false): CheckConfig;
+export function buildRunConfig(loaded: LoadedJob | undefined, flags: RunFlags, outRequired = true): CheckConfig {
   // Without a job file, the job file's defaults (a job file has them from its schema).
   const job: Partial<JobFile> & Pick<JobFile, keyof typeof JOB_DEFAULTS> = loaded?.job ?? JOB_DEFAULTS;
   const where = (key: string, flag: string, fromFlag: boolean): string => (fromFlag || !loaded ? `--${flag}` : `${loaded.file}: ${key}`);
@@ -63,7 +68,7 @@ export function buildRunConfig(loaded: LoadedJob | undefined, flags: RunFlags): 
   const roster = flags.roster ?? job.roster;
   if (!roster) throw new MeetingTokensError('USAGE', 'no roster: give --roster <file.csv> or a job name');
   const out = flags.out ?? job.out;
-  if (!out) throw new MeetingTokensError('USAGE', 'no output directory: give --out <dir>');
+  if (!out && outRequired) throw new MeetingTokensError('USAGE', 'no output directory: give --out <dir>');
 
   const domainId = flags.domainId ?? job.domain_id;
   if (!domainId && flags.offline) {
@@ -120,12 +125,12 @@ export function buildRunConfig(loaded: LoadedJob | undefined, flags: RunFlags): 
   }
 
   const rosterPath = flags.roster !== undefined ? resolve(flags.roster) : resolve(base, roster);
-  const outDir = flags.out !== undefined ? resolve(flags.out) : resolve(base, out);
+  const outDir = flags.out !== undefined ? resolve(flags.out) : out ? resolve(base, out) : undefined;
   // A roster may still be missing at start (delivered before the slot); a directory is a mistake.
   if (statSync(rosterPath, { throwIfNoEntry: false })?.isDirectory()) {
     throw configError(where('roster', 'roster', flags.roster !== undefined), `${rosterPath} is a directory, not a CSV file`);
   }
-  const outProblem = rosterInOutputDir(rosterPath, outDir);
+  const outProblem = outDir !== undefined ? rosterInOutputDir(rosterPath, outDir) : undefined;
   if (outProblem) throw configError(where('out', 'out', flags.out !== undefined), outProblem);
   return {
     job: loaded?.name ?? basename(rosterPath, extname(rosterPath)),

@@ -3,23 +3,20 @@
  * publication (tokens and rejects, then the manifest). The only place where files, the clock
  * and the logger meet the pure core.
  */
-import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
-import { MeetingTokensError, EXIT, abortError } from '../errors.js';
+import { MeetingTokensError, EXIT } from '../errors.js';
 import type { RunConfig } from '../config/run-config.js';
 import type { ApiKey } from '../config/api-key.js';
 import { openRoster } from '../roster/open-roster.js';
-import { planColumns } from '../claims/column-plan.js';
 import { keyFingerprint } from '../sign/fingerprint.js';
-import type { ChunkResult, ChunkSpec } from '../pipeline/process-chunk.js';
-import { signChunks } from '../pipeline/sign-chunks.js';
+import { chunkSpec, overRejectRatio, signRoster, workerCount, type Counts } from '../pipeline/sign-roster.js';
 import { csvRow } from '../output/csv-writer.js';
 import { Publication } from '../output/publication.js';
 import { prepareOutput } from './prepare-output.js';
-import { tokensHeader, rejectsHeader, checkOutputHeaders } from '../output/columns.js';
+import { tokensHeader, rejectsHeader } from '../output/columns.js';
 import { buildManifest, type Manifest } from '../output/manifest.js';
 import { latestPossibleExp, refuseExpiredBatch } from '../output/expired-batch.js';
-import { DuplicateCounter, type DuplicateSummary } from '../duplicates/duplicate-counter.js';
+import type { DuplicateSummary } from '../duplicates/duplicate-counter.js';
 import type { Logger } from 'pino';
 import { plural } from '../plural.js';
 
@@ -42,9 +39,6 @@ export interface RunOptions {
   beforePublish?: (() => Promise<void>) | undefined;
 }
 
-/** Below this roster size, starting threads costs more than it saves. */
-const PARALLEL_FROM_BYTES = 2 * 1024 * 1024;
-
 export interface RunResult {
   manifest: Manifest;
   manifestPath: string;
@@ -59,42 +53,35 @@ export async function runBatch(options: RunOptions): Promise<RunResult> {
   const iat = Math.floor(now.getTime() / 1000);
   const names = await prepareOutput(config.outDir, config.rosterPath, config.job, now, log);
   const roster = await openRoster(config.rosterPath);
-  const spec = chunkSpec(config, apiKey, domainId, iat, roster.headers);
+  const spec = chunkSpec(config, apiKey.key, domainId, iat, roster.headers);
   if (!options.allowExpired) refuseExpiredBatch(latestPossibleExp(spec.plan, spec.settings), Date.now(), 'before signing');
-  const workers = options.workers ?? ((roster.sizeBefore ?? 0) >= PARALLEL_FROM_BYTES ? Math.min(availableParallelism(), 8) : 0);
+  const workers = workerCount(options.workers, roster);
   log.info(
     { job: config.job, roster: config.rosterPath, out: config.outDir, keyFingerprint: keyFingerprint(apiKey.key), iat, workers },
     'run started',
   );
   const publication = await Publication.open(config.outDir, names);
-  const counts = { read: 0, bytes: roster.headerBytes, written: 0, rejected: 0, expMin: Infinity, expMax: -Infinity };
-  const duplicateCounter = new DuplicateCounter(config.outDir);
   try {
     await publication.tokens.write(csvRow(tokensHeader(spec.plan, spec.joinBase !== undefined), config.escapeFormulas));
     await publication.rejects.write(csvRow(rejectsHeader(spec.plan.headers), config.escapeFormulas));
-    const collect = async (output: ChunkResult, chunkBytes: number): Promise<void> => {
-      if (output.tokens.length > 0) await publication.tokens.write(output.tokens);
-      if (output.rejects.length > 0) await publication.rejects.write(output.rejects);
-      await duplicateCounter.add(output.duplicateRecords);
-      addCounts(counts, output, chunkBytes);
-      options.onProgress?.(counts.read, counts.bytes);
-    };
-    await signChunks({ chunks: roster.chunks, spec, workers, signal, collect });
-    if (signal?.aborted) throw abortError(signal);
-    const rosterSummary = roster.summary();
-    await roster.checkUnchanged(rosterSummary.bytes);
-    const duplicates = await duplicateCounter.finish(signal).catch((error: unknown) => {
-      throw signal?.aborted ? abortError(signal) : error;
+    const {
+      counts,
+      duplicates,
+      roster: rosterSummary,
+    } = await signRoster({
+      roster,
+      spec,
+      workers,
+      spillDir: config.outDir,
+      job: config.job,
+      signal,
+      onProgress: options.onProgress,
+      collect: async (output) => {
+        if (output.tokens.length > 0) await publication.tokens.write(output.tokens);
+        if (output.rejects.length > 0) await publication.rejects.write(output.rejects);
+      },
     });
-    const invariantOk = counts.read === counts.written + counts.rejected;
-    if (!invariantOk) {
-      throw new MeetingTokensError(
-        'INVARIANT',
-        `internal error: ${plural(counts.read, 'row')} read but ${plural(counts.written, 'token')} + ${plural(counts.rejected, 'reject')}; nothing was published`,
-        { job: config.job },
-      );
-    }
-    const tooMany = counts.read > 0 && counts.rejected / counts.read > config.maxRejectRatio;
+    const tooMany = overRejectRatio(counts, config.maxRejectRatio);
     if (!tooMany && !options.allowExpired && counts.written > 0) refuseExpiredBatch(counts.expMax, Date.now(), 'after signing');
     await options.beforePublish?.();
     const files = await publication.commitFiles(tooMany, signal);
@@ -115,7 +102,7 @@ export async function runBatch(options: RunOptions): Promise<RunResult> {
       roster: rosterSummary,
       counts,
       duplicates,
-      invariantOk,
+      invariantOk: true,
       files,
       tooManyMessage,
     });
@@ -125,52 +112,8 @@ export async function runBatch(options: RunOptions): Promise<RunResult> {
   } catch (error) {
     throw await publication.rollback(error, signal, () => roster.chunks.return(undefined).then(() => undefined));
   } finally {
-    await duplicateCounter.discard();
     await publication.close();
   }
-}
-
-/** What every chunk is signed with: the column plan from the roster's header and the run's settings. */
-function chunkSpec(config: RunConfig, apiKey: ApiKey, domainId: string, iat: number, headers: string[]): ChunkSpec {
-  const plan = planColumns(headers, {
-    columns: config.columns,
-    roomOptional: config.allowAllRooms || config.defaultRoom !== undefined,
-  });
-  checkOutputHeaders(plan);
-  return {
-    plan,
-    settings: {
-      domainId,
-      iat,
-      ttlSeconds: config.ttlSeconds,
-      maxTtlSeconds: config.maxTtlSeconds,
-      allowAllRooms: config.allowAllRooms,
-      defaultRoom: config.defaultRoom,
-      defaultNotBefore: config.notBefore,
-      defaults: config.defaults,
-    },
-    joinBase: config.domainName !== undefined ? `https://${config.domainName}.daily.co/` : undefined,
-    escapeFormulas: config.escapeFormulas,
-    apiKey: apiKey.key,
-  };
-}
-
-interface Counts {
-  read: number;
-  bytes: number;
-  written: number;
-  rejected: number;
-  expMin: number;
-  expMax: number;
-}
-
-function addCounts(counts: Counts, output: ChunkResult, chunkBytes: number): void {
-  counts.read += output.read;
-  counts.written += output.written;
-  counts.rejected += output.rejected;
-  if (output.expMin < counts.expMin) counts.expMin = output.expMin;
-  if (output.expMax > counts.expMax) counts.expMax = output.expMax;
-  counts.bytes += chunkBytes;
 }
 
 function logFinish(

@@ -13,17 +13,40 @@ export async function prepareOutputDir(dir: string): Promise<void> {
     if (!info.isDirectory()) throw Object.assign(new Error('not a directory'), { code: 'ENOTDIR' });
     await access(dir, constants.W_OK | constants.X_OK);
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code ?? 'error';
-    const why =
-      code === 'EACCES' || code === 'EPERM' || code === 'EROFS'
-        ? 'not writable'
-        : code === 'ENOTDIR' || code === 'EEXIST'
-          ? 'not a directory'
-          : code === 'ENOENT'
-            ? `its parent ${dirname(dir)} does not exist`
-            : code;
-    throw new MeetingTokensError('OUTPUT_DIR', `output directory ${dir}: ${why}`, { file: dir });
+    throw outputDirError(dir, error);
   }
+}
+
+/**
+ * What `prepareOutputDir` would find, without creating anything: the directory, or (when it is
+ * missing) its parent, must be a writable directory. Throws the error a run would.
+ */
+export async function checkOutputDir(dir: string): Promise<void> {
+  const exists = await stat(dir).then(
+    () => true,
+    () => false,
+  );
+  try {
+    const target = exists ? dir : dirname(dir);
+    const info = await stat(target);
+    if (!info.isDirectory()) throw Object.assign(new Error('not a directory'), { code: 'ENOTDIR' });
+    await access(target, constants.W_OK | constants.X_OK);
+  } catch (error) {
+    throw outputDirError(dir, error);
+  }
+}
+
+function outputDirError(dir: string, error: unknown): MeetingTokensError {
+  const code = (error as NodeJS.ErrnoException).code ?? 'error';
+  const why =
+    code === 'EACCES' || code === 'EPERM' || code === 'EROFS'
+      ? 'not writable'
+      : code === 'ENOTDIR' || code === 'EEXIST'
+        ? 'not a directory'
+        : code === 'ENOENT'
+          ? `its parent ${dirname(dir)} does not exist`
+          : code;
+  return new MeetingTokensError('OUTPUT_DIR', `output directory ${dir}: ${why}`, { file: dir });
 }
 
 /**

@@ -34,7 +34,7 @@ describe('meeting-tokens completion', () => {
     writeFile(other, 'monthly.yaml', 'roster: r.csv\n');
 
     expect(complete(script, ['meeting-tokens', ''], cwd).sort()).toEqual(
-      ['--help', '--version', '-V', '-h', 'completion', 'decode', 'domain', 'run', 'schedule', 'status', 'verify'].sort(),
+      ['--help', '--version', '-V', '-h', 'check', 'completion', 'decode', 'domain', 'run', 'schedule', 'status', 'verify'].sort(),
     );
     expect(complete(script, ['meeting-tokens', 've'], cwd)).toEqual(['verify']);
     expect(complete(script, ['meeting-tokens', 'run', '--log-'], cwd)).toEqual(['--log-level']);
@@ -46,6 +46,8 @@ describe('meeting-tokens completion', () => {
     expect(complete(script, ['meeting-tokens', 'run', 'mo'], cwd, { MEETING_TOKENS_JOBS: other })).toEqual(['monthly']);
     expect(complete(script, ['meeting-tokens', 'run', '--jobs', other, ''], cwd)).toContain('monthly');
     expect(complete(script, ['meeting-tokens', 'domain', '--write-job', 'wee'], cwd)).toEqual(['weekly']);
+    expect(complete(script, ['meeting-tokens', 'check', 'we'], cwd).sort()).toEqual(['weekly', 'welcome']);
+    expect(complete(script, ['meeting-tokens', 'check', '--max-r'], cwd)).toEqual(['--max-reject-ratio']);
     expect(complete(script, ['meeting-tokens', 'run', 'jobs/wee'], cwd)).toEqual(['jobs/weekly.yaml']);
     // Sourcing registers the function for the command.
     expect(execFileSync('bash', ['--norc', '-c', `${script}\ncomplete -p meeting-tokens`], { encoding: 'utf8' })).toContain(

@@ -1,0 +1,26 @@
+/** The batch settings `run` and `check` share (declared once in commands.ts), as parsed and as a run's flags. */
+import type { RunFlags } from '../config/run-config.js';
+
+export interface BatchValues {
+  roster?: string;
+  out?: string;
+  domainId?: string;
+  domainName?: string;
+  ttl?: string;
+  maxTtl?: string;
+  allowAllRooms?: boolean;
+  maxRejectRatio?: string;
+}
+
+export function batchFlags(values: BatchValues): RunFlags {
+  return {
+    roster: values.roster,
+    out: values.out,
+    domainId: values.domainId,
+    domainName: values.domainName,
+    ttl: values.ttl,
+    maxTtl: values.maxTtl,
+    allowAllRooms: values.allowAllRooms,
+    maxRejectRatio: values.maxRejectRatio,
+  };
+}

@@ -1,0 +1,119 @@
+/**
+ * A batch checked, not run: the roster read through the same reader, parser, mapper and workers
+ * as a run (sign-roster.ts), signed with a throwaway random key so that token lengths are real,
+ * and nothing published: no output file, no lock, no history. What a run would publish is
+ * counted instead: rows, would-be tokens, rejects grouped by reason, repeated pairs, exp range.
+ */
+import { randomBytes } from 'node:crypto';
+import { stat } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import type { Logger } from 'pino';
+import { EXIT, MeetingTokensError } from '../errors.js';
+import type { CheckConfig } from '../config/run-config.js';
+import { openRoster } from '../roster/open-roster.js';
+import { columnMapping, type ColumnMapping } from '../claims/column-mapping.js';
+import { checkOutputDir, checkRosterOutsideOutputDir } from '../output/output-dir.js';
+import { latestPossibleExp, refuseExpiredBatch } from '../output/expired-batch.js';
+import type { DuplicateSummary } from '../duplicates/duplicate-counter.js';
+import { chunkSpec, overRejectRatio, signRoster, workerCount, type Counts } from './sign-roster.js';
+import { RejectGroups, type RejectSummary } from './reject-groups.js';
+
+/**
+ * Signs when neither the job nor a flag gives a domain id (a run would look it up at Daily): a
+ * domain id is a UUID in every token, so the tokens are as long as the run's.
+ */
+export const PLACEHOLDER_DOMAIN_ID = '00000000-0000-4000-8000-000000000000';
+
+export interface CheckOptions {
+  config: CheckConfig;
+  /** The run's clock to check against: `iat`, and so every `exp`. */
+  now: Date;
+  log: Logger;
+  signal?: AbortSignal | undefined;
+  onProgress?: ((rowsRead: number, bytesRead: number) => void) | undefined;
+  workers?: number | undefined;
+  /** As for a run: tokens that would all have expired by then are not a problem. */
+  allowExpired?: boolean | undefined;
+}
+
+export interface CheckReport {
+  config: CheckConfig;
+  /** How the roster was read and mapped. The reader takes comma-separated UTF-8 (with or without a BOM). */
+  roster: { path: string; bytes: number; delimiter: string; encoding: string } & ColumnMapping;
+  domainId: string;
+  /** True when `domainId` is the placeholder: the job and flags give none. */
+  placeholderDomain: boolean;
+  iat: number;
+  counts: Counts;
+  overRatio: boolean;
+  rejects: RejectSummary;
+  duplicates: DuplicateSummary;
+  /** What would fail a run that got this far (too many rejects, every token expired), or null. */
+  problem: { code: string; message: string } | null;
+  exitCode: number;
+}
+
+export async function checkBatch(options: CheckOptions): Promise<CheckReport> {
+  const { config, log, signal } = options;
+  const iat = Math.floor(options.now.getTime() / 1000);
+  if (config.outDir !== undefined) await checkOutputDir(config.outDir);
+  const roster = await openRoster(config.rosterPath);
+  try {
+    if (config.outDir !== undefined && (await stat(config.outDir).catch(() => undefined))) {
+      await checkRosterOutsideOutputDir(config.rosterPath, config.outDir);
+    }
+    const domainId = config.domainId ?? PLACEHOLDER_DOMAIN_ID;
+    // Formula escapes change only the output's cells, never a token; without them the rejects'
+    // reasons come back as they were written.
+    const spec = chunkSpec({ ...config, escapeFormulas: false }, randomBytes(32).toString('hex'), domainId, iat, roster.headers);
+    if (!options.allowExpired) refuseExpiredBatch(latestPossibleExp(spec.plan, spec.settings), Date.now(), 'before signing');
+    const workers = workerCount(options.workers, roster);
+    log.debug({ job: config.job, roster: config.rosterPath, iat, workers }, 'check started');
+    const rejects = new RejectGroups();
+    const signed = await signRoster({
+      roster,
+      spec,
+      workers,
+      spillDir: tmpdir(),
+      job: config.job,
+      signal,
+      onProgress: options.onProgress,
+      collect: (output) => Promise.resolve(rejects.add(output.rejects)),
+    });
+    const { counts } = signed;
+    const overRatio = overRejectRatio(counts, config.maxRejectRatio);
+    const problem = overRatio
+      ? {
+          code: 'TOO_MANY_REJECTS',
+          message: `${counts.rejected} of ${counts.read} rows rejected, more than max_reject_ratio ${config.maxRejectRatio}: a run would publish no tokens (exit 3)`,
+        }
+      : expiredProblem(counts, options.allowExpired);
+    return {
+      config,
+      roster: { path: config.rosterPath, bytes: signed.roster.bytes, delimiter: ',', encoding: 'utf-8', ...columnMapping(spec.plan) },
+      domainId,
+      placeholderDomain: config.domainId === undefined,
+      iat,
+      counts,
+      overRatio,
+      rejects: rejects.summary(),
+      duplicates: signed.duplicates,
+      problem,
+      exitCode: overRatio ? EXIT.tooManyRejects : problem ? EXIT.usage : EXIT.ok,
+    };
+  } finally {
+    await roster.chunks.return(undefined);
+  }
+}
+
+/** A run refuses to publish tokens that have all expired by then (exit 2): the same test, reported. */
+function expiredProblem(counts: Counts, allowExpired: boolean | undefined): CheckReport['problem'] {
+  if (allowExpired || counts.written === 0) return null;
+  try {
+    refuseExpiredBatch(counts.expMax, Date.now(), 'after signing');
+    return null;
+  } catch (error) {
+    if (!(error instanceof MeetingTokensError)) throw error;
+    return { code: error.code, message: error.message };
+  }
+}

@@ -1,0 +1,132 @@
+/**
+ * The stage `run` and `check` share: every chunk of an open roster parsed, mapped and signed
+ * (sign-chunks.ts), counted, and checked for repeated (room, user_id) pairs. What becomes of each
+ * chunk's output is the caller's `collect`: the staged files of a publication for `run`, a tally
+ * for `check`. So a check reads a roster exactly as a run would, and at a run's speed.
+ */
+import { availableParallelism } from 'node:os';
+import { MeetingTokensError, abortError } from '../errors.js';
+import type { RunConfig } from '../config/run-config.js';
+import type { OpenRoster } from '../roster/open-roster.js';
+import { planColumns } from '../claims/column-plan.js';
+import { checkOutputHeaders } from '../output/columns.js';
+import { DuplicateCounter, type DuplicateSummary } from '../duplicates/duplicate-counter.js';
+import { plural } from '../plural.js';
+import type { ChunkResult, ChunkSpec } from './process-chunk.js';
+import { signChunks } from './sign-chunks.js';
+
+/** The settings a roster is signed with: a run's, without where its output goes. */
+export type BatchSettings = Omit<RunConfig, 'outDir'>;
+
+/** Below this roster size, starting threads costs more than it saves. */
+const PARALLEL_FROM_BYTES = 2 * 1024 * 1024;
+
+/** Signing threads: as asked, else one per core (at most 8) for rosters of 2 MB or more, else none. */
+export function workerCount(requested: number | undefined, roster: OpenRoster): number {
+  return requested ?? ((roster.sizeBefore ?? 0) >= PARALLEL_FROM_BYTES ? Math.min(availableParallelism(), 8) : 0);
+}
+
+/** What every chunk is signed with: the column plan from the roster's header and the run's settings. */
+export function chunkSpec(config: BatchSettings, apiKey: string, domainId: string, iat: number, headers: string[]): ChunkSpec {
+  const plan = planColumns(headers, {
+    columns: config.columns,
+    roomOptional: config.allowAllRooms || config.defaultRoom !== undefined,
+  });
+  checkOutputHeaders(plan);
+  return {
+    plan,
+    settings: {
+      domainId,
+      iat,
+      ttlSeconds: config.ttlSeconds,
+      maxTtlSeconds: config.maxTtlSeconds,
+      allowAllRooms: config.allowAllRooms,
+      defaultRoom: config.defaultRoom,
+      defaultNotBefore: config.notBefore,
+      defaults: config.defaults,
+    },
+    joinBase: config.domainName !== undefined ? `https://${config.domainName}.daily.co/` : undefined,
+    escapeFormulas: config.escapeFormulas,
+    apiKey,
+  };
+}
+
+export interface Counts {
+  read: number;
+  /** Roster bytes read, the header's included. */
+  bytes: number;
+  written: number;
+  rejected: number;
+  expMin: number;
+  expMax: number;
+}
+
+/** More rows rejected than `max_reject_ratio` allows: a run publishes no tokens and exits 3. */
+export function overRejectRatio(counts: Counts, maxRejectRatio: number): boolean {
+  return counts.read > 0 && counts.rejected / counts.read > maxRejectRatio;
+}
+
+export interface SignRosterOptions {
+  roster: OpenRoster;
+  spec: ChunkSpec;
+  workers: number;
+  /** Where the duplicate check may spill its sorted runs (an unlinked file; nothing stays). */
+  spillDir: string;
+  job: string;
+  signal?: AbortSignal | undefined;
+  /** After each chunk, in roster order: rows and roster bytes read so far. */
+  onProgress?: ((rowsRead: number, bytesRead: number) => void) | undefined;
+  /** Receives each chunk's output in roster order, before it is counted. */
+  collect: (output: ChunkResult) => Promise<void>;
+}
+
+export interface SignedRoster {
+  counts: Counts;
+  duplicates: DuplicateSummary;
+  /** The roster's bytes and SHA-256 as read. */
+  roster: { bytes: number; sha256: string };
+}
+
+/**
+ * Signs the whole roster, then checks that it did not change while it was read and that every
+ * row read became a token or a reject (INVARIANT otherwise).
+ */
+export async function signRoster(options: SignRosterOptions): Promise<SignedRoster> {
+  const { roster, signal } = options;
+  const counts: Counts = { read: 0, bytes: roster.headerBytes, written: 0, rejected: 0, expMin: Infinity, expMax: -Infinity };
+  const duplicateCounter = new DuplicateCounter(options.spillDir);
+  try {
+    const collect = async (output: ChunkResult, chunkBytes: number): Promise<void> => {
+      await options.collect(output);
+      await duplicateCounter.add(output.duplicateRecords);
+      addCounts(counts, output, chunkBytes);
+      options.onProgress?.(counts.read, counts.bytes);
+    };
+    await signChunks({ chunks: roster.chunks, spec: options.spec, workers: options.workers, signal, collect });
+    if (signal?.aborted) throw abortError(signal);
+    const rosterSummary = roster.summary();
+    await roster.checkUnchanged(rosterSummary.bytes);
+    const duplicates = await duplicateCounter.finish(signal).catch((error: unknown) => {
+      throw signal?.aborted ? abortError(signal) : error;
+    });
+    if (counts.read !== counts.written + counts.rejected) {
+      throw new MeetingTokensError(
+        'INVARIANT',
+        `internal error: ${plural(counts.read, 'row')} read but ${plural(counts.written, 'token')} + ${plural(counts.rejected, 'reject')}; nothing was published`,
+        { job: options.job },
+      );
+    }
+    return { counts, duplicates, roster: rosterSummary };
+  } finally {
+    await duplicateCounter.discard();
+  }
+}
+
+function addCounts(counts: Counts, output: ChunkResult, chunkBytes: number): void {
+  counts.read += output.read;
+  counts.written += output.written;
+  counts.rejected += output.rejected;
+  if (output.expMin < counts.expMin) counts.expMin = output.expMin;
+  if (output.expMax > counts.expMax) counts.expMax = output.expMax;
+  counts.bytes += chunkBytes;
+}
