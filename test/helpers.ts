@@ -34,7 +34,7 @@ export interface CliResult {
 /**
  * Runs the built CLI as a user would, in a fresh working directory unless `cwd` is given. The key
  * comes from the environment unless `env` overrides. Tests sign at a fixed `--now` (NOW) that the
- * real clock has passed, so their tokens expire while the suite is in use: `run --now` gets
+ * real clock has passed, so their tokens expire while the suite is in use: `run --now` (and `check --now`) gets
  * `--allow-expired`, unless `expiredCheck` says the test is about that refusal. Every run is also
  * a secrets check: the promise rejects when the key, or any 12-character piece of it, shows
  * (plain, hex, base64 or base64url) in stdout, stderr or any file the run created or changed in
@@ -56,7 +56,8 @@ export function runCli(
     const roots = testRoots([cwd, ...args]);
     const before = snapshot(roots);
     const keys = keysIn(env);
-    const allowExpired = args[0] === 'run' && args.includes('--now') && !options.expiredCheck ? ['--allow-expired'] : [];
+    const signs = args[0] === 'run' || args[0] === 'check';
+    const allowExpired = signs && args.includes('--now') && !options.expiredCheck ? ['--allow-expired'] : [];
     const child = spawn(process.execPath, [options.cli ?? CLI, ...args, ...allowExpired], { cwd, env });
     let stdout = '';
     let stderr = '';
