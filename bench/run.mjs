@@ -78,6 +78,18 @@ async function ours(n, extra = [], narrow = false) {
   rmSync(out, { recursive: true, force: true });
   return { ...result, rows: n };
 }
+/**
+ * `meeting-tokens check` on the same roster: the run's stages, publishing nothing, without a key.
+ * `--max-reject-ratio 0` makes any rejected row exit 3, so every row counted would get its token.
+ */
+async function check(n) {
+  const args = [cli, 'check', '--roster', await roster(n), '--domain-id', '9cb738e1-5a95-37f1-a517-0a18cf328a39'];
+  const result = await measure(process.execPath, [...args, '--domain-name', 'acme', '--max-reject-ratio', '0', '--quiet'], {
+    env: { ...process.env, DAILY_API_KEY: undefined },
+  });
+  if (result.code !== 0) throw new Error(`meeting-tokens check failed: ${result.stderr}`);
+  return { ...result, rows: n };
+}
 async function baseline(script, n) {
   const out = join(work, `baseline-${runs++}.csv`);
   const result = await measure(process.execPath, [join(here, script), await roster(n), out], { env });
@@ -94,6 +106,7 @@ try {
   console.error(`generating rosters in ${work} ...`);
   const parallel = await ours(rows);
   const single = await ours(rows, ['--workers', '0']);
+  const checked = await check(rows);
   const a = await baseline('baseline-jsonwebtoken.mjs', baselineRows);
   const b = await baseline('baseline-jose.mjs', baselineRows * 2);
   const c = await baseline('baseline-stream-hmac.mjs', baselineRows * 10);
@@ -112,6 +125,7 @@ try {
     '|---|---:|---:|---:|---:|---:|---:|',
     line('meeting-tokens run (default: worker threads)', parallel),
     line('meeting-tokens run --workers 0 (main thread only)', single),
+    line('meeting-tokens check (the same stages, publishing nothing)', checked),
     line('(a) csv-parse -> jsonwebtoken.sign per row -> csv-stringify', a),
     line('(b) csv-parse -> jose SignJWT per row -> csv-stringify', b),
     line('(c) csv-parse -> createHmac per row -> csv-stringify', c),
