@@ -128,7 +128,7 @@ export function checkCommandSpec(done: ExitSink): Command {
           'that would get tokens, rejects grouped by reason (count and first five lines of each; the 20 largest groups, ' +
           'the rest as "other"), rows repeating an earlier (room, user_id), and the exp range. Exits 0 when a run would ' +
           'publish, 3 when it would reject more than max_reject_ratio, 2 on a configuration problem (job, flags, roster ' +
-          'header, or every token expired), 1 when the roster cannot be read. Options override the job file.',
+          'header, or every token expired), 1 when the roster or the output directory cannot be used, as for run. Options override the job file.',
       )
       .addArgument(new Argument('[job]', 'a job name (<jobs>/<job>.yaml) or the path of a .yaml/.yml job file'))
       .addOption(jobsOption()),

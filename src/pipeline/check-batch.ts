@@ -38,7 +38,7 @@ export interface CheckOptions {
 
 export interface CheckReport {
   config: CheckConfig;
-  /** How the roster was read and mapped. The reader takes comma-separated UTF-8 (with or without a BOM). */
+  /** How the roster was read and mapped (the manifest's `roster` fields, where a run records them). */
   roster: { path: string; bytes: number; delimiter: string; encoding: string } & ColumnMapping;
   domainId: string;
   /** True when `domainId` is the placeholder: the job and flags give none. */
@@ -90,6 +90,7 @@ export async function checkBatch(options: CheckOptions): Promise<CheckReport> {
       : expiredProblem(counts, options.allowExpired);
     return {
       config,
+      // The reader takes comma-separated UTF-8, with or without a BOM, and nothing else.
       roster: { path: config.rosterPath, bytes: signed.roster.bytes, delimiter: ',', encoding: 'utf-8', ...columnMapping(spec.plan) },
       domainId,
       placeholderDomain: config.domainId === undefined,
