@@ -4,7 +4,7 @@
  * trimming; a job's `columns:` map can name other headers.
  */
 import { MeetingTokensError } from '../errors.js';
-import { PROPERTIES } from './properties.js';
+import { PROPERTIES, UNSIGNABLE_PROPERTIES, unsignableMessage } from './properties.js';
 
 export interface ColumnPlan {
   headers: readonly string[];
@@ -51,6 +51,12 @@ export function planColumns(headers: readonly string[], options: HeaderOptions):
   headers.forEach((header, index) => {
     const canonical = lookup.get(norm(header));
     if (canonical === undefined) {
+      if (UNSIGNABLE_PROPERTIES.has(norm(header))) {
+        const name = norm(header);
+        throw new MeetingTokensError('ROSTER_HEADER', `roster header: column ${index + 1} ("${header}"): ${unsignableMessage(name)}`, {
+          column: name,
+        });
+      }
       passthrough.push(index);
       return;
     }

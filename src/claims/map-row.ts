@@ -3,7 +3,7 @@
  * or a Rejection that names the column and the rule. Pure: no clock (the run's `iat` is given),
  * no I/O. Everything that does not depend on the row is prepared once by `createMapper`.
  */
-import { PROPERTIES, ROOM_NAME, type PropertySpec } from './properties.js';
+import { PROPERTIES, ROOM_NAME, UNSIGNABLE_PROPERTIES, unsignableMessage, type PropertySpec } from './properties.js';
 import { parsePropertyValue, parseTime, describe } from './values.js';
 import { reject } from './rejection.js';
 import type { ColumnPlan } from './column-plan.js';
@@ -43,6 +43,9 @@ interface Slot {
 
 /** Validates job defaults once, long name -> claim value; throws a Rejection naming the key. */
 export function checkDefaults(raw: Readonly<Record<string, unknown>>): Map<string, unknown> {
+  for (const name of UNSIGNABLE_PROPERTIES) {
+    if (raw[name] !== undefined) reject(`defaults.${name}: ${unsignableMessage(name)}`);
+  }
   const checked = new Map<string, unknown>();
   for (const spec of PROPERTIES) {
     if (raw[spec.name] !== undefined) checked.set(spec.name, parsePropertyValue(spec, raw[spec.name], `defaults.${spec.name}`));

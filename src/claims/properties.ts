@@ -6,7 +6,10 @@
 export type PropertyRule =
   | { kind: 'boolean' }
   | { kind: 'string'; maxLength?: number }
+  /** http(s) only: Daily's servers call it. */
   | { kind: 'url' }
+  /** Any absolute URL (a mobile app's deep link too) but javascript:, data: and file:. */
+  | { kind: 'exitUrl' }
   | { kind: 'positiveInteger' }
   | { kind: 'oneOf'; values: readonly string[] }
   | { kind: 'object' };
@@ -54,7 +57,7 @@ export const PROPERTIES: readonly PropertySpec[] = [
   { name: 'is_owner', claim: 'o', rule: bool },
   { name: 'knocking', claim: 'k', rule: bool },
   { name: 'close_tab_on_exit', claim: 'ctoe', rule: bool },
-  { name: 'redirect_on_meeting_exit', claim: 'rome', rule: { kind: 'url' } },
+  { name: 'redirect_on_meeting_exit', claim: 'rome', rule: { kind: 'exitUrl' } },
   { name: 'intercom_join_alert', claim: 'ij', rule: bool },
   { name: 'start_cloud_recording', claim: 'sr', rule: bool },
   { name: 'start_cloud_recording_opts', claim: 'sro', rule: { kind: 'object' } },
@@ -70,6 +73,17 @@ export const PROPERTIES: readonly PropertySpec[] = [
   { name: 'enable_recording_ui', claim: 'erui', rule: bool },
   { name: 'permissions', claim: 'p', rule: { kind: 'object' } },
 ];
+
+/**
+ * Documented meeting-token properties (create-meeting-token reference) that have no abbreviation
+ * in the self-signing table: a column or job default naming one is refused, never dropped.
+ */
+export const UNSIGNABLE_PROPERTIES: ReadonlySet<string> = new Set(['enable_prejoin_ui', 'enable_live_captions_ui', 'enable_terse_logging']);
+
+/** Why `name` (one of `UNSIGNABLE_PROPERTIES`) cannot be given, and where to set it instead. */
+export function unsignableMessage(name: string): string {
+  return `${name} cannot be carried by a self-signed token (Daily documents no abbreviation for it); set it on the room or the domain instead`;
+}
 
 export const PROPERTY_BY_NAME: ReadonlyMap<string, PropertySpec> = new Map(PROPERTIES.map((p) => [p.name, p]));
 

@@ -26,6 +26,10 @@ export function parseBoolean(value: unknown, column: string): boolean {
 export function parsePositiveInteger(value: unknown, column: string): number {
   const n = typeof value === 'string' && /^\d+$/.test(value) ? Number(value) : value;
   if (typeof n === 'number' && Number.isSafeInteger(n) && n > 0) return n;
+  if (n === 0) {
+    // Daily's reference gives a number of seconds after joining and no meaning for 0.
+    return reject(`${column}: 0 would eject the user as they join (Daily documents no meaning for 0); leave it empty for no limit`);
+  }
   return reject(`${column}: ${describe(value)} is not a positive whole number of seconds`);
 }
 
@@ -59,16 +63,27 @@ export function parseTime(value: unknown, column: string): number {
   return reject(`${column}: ${describe(value)} is not an ISO 8601 time with offset or unix seconds`);
 }
 
-function parseUrl(value: unknown, column: string): string {
-  if (typeof value === 'string') {
+/** Schemes that run or read something where the user is, rather than take them somewhere. */
+const UNSAFE_SCHEMES: ReadonlySet<string> = new Set(['javascript:', 'data:', 'file:']);
+
+function parseUrl(value: unknown, column: string, anyScheme: boolean): string {
+  let url: URL | undefined;
+  if (typeof value === 'string' && !CONTROL.test(value)) {
     try {
-      const url = new URL(value);
-      if (url.protocol === 'https:' || url.protocol === 'http:') return value;
+      url = new URL(value);
     } catch {
-      // fall through to the rejection below
+      // rejected below
     }
   }
-  return reject(`${column}: ${describe(value)} is not an http(s) URL`);
+  if (!anyScheme) {
+    if (url?.protocol === 'https:' || url?.protocol === 'http:') return value as string;
+    return reject(`${column}: ${describe(value)} is not an http(s) URL`);
+  }
+  if (url === undefined)
+    return reject(`${column}: ${describe(value)} is not an absolute URL (https://... or an app link such as myapp://...)`);
+  if (UNSAFE_SCHEMES.has(url.protocol))
+    return reject(`${column}: ${url.protocol} URLs are not allowed; give an https:// URL or an app link`);
+  return value as string;
 }
 
 function parseObject(value: unknown, column: string): Record<string, unknown> {
@@ -95,7 +110,8 @@ export function parsePropertyValue(spec: PropertySpec, value: unknown, column: s
     case 'positiveInteger':
       return parsePositiveInteger(value, column);
     case 'url':
-      return parseUrl(value, column);
+    case 'exitUrl':
+      return parseUrl(value, column, rule.kind === 'exitUrl');
     case 'oneOf':
       if (typeof value === 'string' && rule.values.includes(value)) return value;
       return reject(`${column}: ${describe(value)} is not one of Daily's values (${rule.values.join(', ')})`);

@@ -10,6 +10,7 @@ export interface BatchValues {
   maxTtl?: string;
   allowAllRooms?: boolean;
   maxRejectRatio?: string;
+  maxTokenLength?: number;
 }
 
 export function batchFlags(values: BatchValues): RunFlags {
@@ -22,5 +23,6 @@ export function batchFlags(values: BatchValues): RunFlags {
     maxTtl: values.maxTtl,
     allowAllRooms: values.allowAllRooms,
     maxRejectRatio: values.maxRejectRatio,
+    maxTokenLength: values.maxTokenLength,
   };
 }

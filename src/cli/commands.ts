@@ -16,7 +16,7 @@ import {
   wholeNumber,
   numberFrom,
 } from './options.js';
-import { JOB_DEFAULTS } from '../config/job-defaults.js';
+import { JOB_DEFAULTS, TOKEN_LENGTH_RANGE } from '../config/job-defaults.js';
 // Types only (erased at build): the modules themselves load in the actions.
 import type { RunValues } from './run-command.js';
 import type { CheckValues } from './check-command.js';
@@ -53,6 +53,10 @@ function batchOptions(command: 'run' | 'check'): Option[] {
       '--max-reject-ratio <ratio>',
       `fail the run (exit 3) when more rows than this share are rejected, 0 to 1 (job default ${JOB_DEFAULTS.max_reject_ratio})`,
     ),
+    new Option(
+      '--max-token-length <n>',
+      `reject a row whose token is longer than this many characters, ${TOKEN_LENGTH_RANGE.min} to ${TOKEN_LENGTH_RANGE.max} (job default ${JOB_DEFAULTS.max_token_length}, Daily's advice)`,
+    ).argParser(wholeNumber('max-token-length', TOKEN_LENGTH_RANGE.min, TOKEN_LENGTH_RANGE.max)),
   ];
 }
 

@@ -9,8 +9,13 @@ export const JOB_DEFAULTS = {
   allow_all_rooms: false,
   escape_formulas: true,
   max_reject_ratio: 0.5,
+  /** Daily's advice: tokens under about 2048 characters (URLs and mail clients cut longer). */
+  max_token_length: 2048,
   demo_key: false,
   timezone: 'UTC',
   catch_up: true,
   keep: 10,
 } as const;
+
+/** max_token_length's range: below 256 hardly a token fits, over 8192 common servers refuse the URL. */
+export const TOKEN_LENGTH_RANGE = { min: 256, max: 8192 } as const;

@@ -6,9 +6,9 @@ import { createRequire } from 'node:module';
 import { z } from 'zod';
 import { parseDuration } from './duration.js';
 import { KNOWN_COLUMNS } from '../claims/column-plan.js';
-import { PROPERTIES } from '../claims/properties.js';
+import { PROPERTIES, UNSIGNABLE_PROPERTIES } from '../claims/properties.js';
 import { plural } from '../plural.js';
-import { JOB_DEFAULTS as D } from './job-defaults.js';
+import { JOB_DEFAULTS as D, TOKEN_LENGTH_RANGE } from './job-defaults.js';
 
 export const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 export const SUBDOMAIN = /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/i;
@@ -59,6 +59,14 @@ export const timeZone = z.string().refine(
 
 const defaultsShape: Record<string, z.ZodType> = { room_name: z.string().optional() };
 for (const spec of PROPERTIES) defaultsShape[spec.name] = z.unknown().optional();
+// Known here so that checkDefaults can say why they cannot be signed, rather than "unknown key".
+for (const name of UNSIGNABLE_PROPERTIES) defaultsShape[name] = z.unknown().optional();
+
+export const tokenLength = z
+  .number()
+  .int('must be a whole number of characters')
+  .min(TOKEN_LENGTH_RANGE.min, `must be from ${TOKEN_LENGTH_RANGE.min} to ${TOKEN_LENGTH_RANGE.max} characters`)
+  .max(TOKEN_LENGTH_RANGE.max, `must be from ${TOKEN_LENGTH_RANGE.min} to ${TOKEN_LENGTH_RANGE.max} characters`);
 
 export const jobSchema = z.strictObject({
   description: z.string().optional(),
@@ -72,6 +80,7 @@ export const jobSchema = z.strictObject({
   allow_all_rooms: z.boolean().default(D.allow_all_rooms),
   escape_formulas: z.boolean().default(D.escape_formulas),
   max_reject_ratio: z.number().min(0).max(1).default(D.max_reject_ratio),
+  max_token_length: tokenLength.default(D.max_token_length),
   columns: z.partialRecord(z.enum(KNOWN_COLUMNS as [string, ...string[]]), z.string().min(1)).optional(),
   defaults: z.strictObject(defaultsShape).optional(),
   demo_key: z.boolean().default(D.demo_key),

@@ -23,6 +23,8 @@ export interface RunFlags {
   maxTtl?: string | undefined;
   allowAllRooms?: boolean | undefined;
   maxRejectRatio?: string | undefined;
+  /** Already checked against `TOKEN_LENGTH_RANGE` by the flag's parser. */
+  maxTokenLength?: number | undefined;
   /** Never call Daily: a missing domain id is an error rather than a lookup. */
   offline?: boolean | undefined;
 }
@@ -41,6 +43,8 @@ export interface RunConfig {
   allowAllRooms: boolean;
   escapeFormulas: boolean;
   maxRejectRatio: number;
+  /** Longest token signed, in characters; a longer one rejects its row. */
+  maxTokenLength: number;
   columns: Readonly<Record<string, string>> | undefined;
   defaults: ReadonlyMap<string, unknown>;
   defaultRoom: string | undefined;
@@ -145,6 +149,7 @@ export function buildRunConfig(loaded: LoadedJob | undefined, flags: RunFlags, o
     allowAllRooms: flags.allowAllRooms ?? job.allow_all_rooms,
     escapeFormulas: job.escape_formulas,
     maxRejectRatio,
+    maxTokenLength: flags.maxTokenLength ?? job.max_token_length,
     columns: job.columns as Readonly<Record<string, string>> | undefined,
     defaults,
     defaultRoom,

@@ -15,9 +15,10 @@ import { ByteWriter } from '../output/byte-writer.js';
 import { MeetingTokensError } from '../errors.js';
 import { WORDS, writeRecord } from '../duplicates/record-layout.js';
 import { plural } from '../plural.js';
+import { JOB_DEFAULTS } from '../config/job-defaults.js';
 
 /** Daily advises keeping tokens under about 2048 characters (URLs and mail clients cut longer). */
-export const MAX_TOKEN_LENGTH = 2048;
+export const MAX_TOKEN_LENGTH: number = JOB_DEFAULTS.max_token_length;
 
 /** What a chunk needs to become output; structured-clonable for worker threads. */
 export interface ChunkSpec {
@@ -27,6 +28,8 @@ export interface ChunkSpec {
   joinBase: string | undefined;
   escapeFormulas: boolean;
   apiKey: string;
+  /** Longest token signed, in characters (a job's max_token_length); default `MAX_TOKEN_LENGTH`. */
+  maxTokenLength?: number | undefined;
 }
 
 export interface ChunkContext {
@@ -35,6 +38,7 @@ export interface ChunkContext {
   sign: Sign;
   joinBase: string | undefined;
   escapeFormulas: boolean;
+  maxTokenLength: number;
 }
 
 /**
@@ -65,6 +69,7 @@ export function createChunkContext(spec: ChunkSpec): ChunkContext {
     sign: createSigner(spec.apiKey),
     joinBase: spec.joinBase,
     escapeFormulas: spec.escapeFormulas,
+    maxTokenLength: spec.maxTokenLength ?? MAX_TOKEN_LENGTH,
   };
 }
 
@@ -89,7 +94,7 @@ export function processChunk(bytes: Uint8Array, firstLine: number, ctx: ChunkCon
 
 /** `notUtf8`: some fields may hold `NOT_UTF8` marks; their rows are rejected. */
 export function processRecords(records: readonly ParsedRecord[], ctx: ChunkContext, notUtf8 = false): ChunkResult<string> {
-  const { plan, mapRow, sign, joinBase, escapeFormulas } = ctx;
+  const { plan, mapRow, sign, joinBase, escapeFormulas, maxTokenLength } = ctx;
   const width = plan.headers.length;
   const tokens = new ByteWriter(records.length * 800 + 1024);
   let rejectsCsv = '';
@@ -117,9 +122,7 @@ export function processRecords(records: readonly ParsedRecord[], ctx: ChunkConte
       try {
         mapped = mapRow(fields);
         token = sign(mapped.claims);
-        if (token.length > MAX_TOKEN_LENGTH) {
-          reason = `token: ${token.length} characters, Daily advises at most ${MAX_TOKEN_LENGTH}; shorten user_name or the job's object properties`;
-        }
+        if (token.length > maxTokenLength) reason = tooLong(token.length, maxTokenLength);
       } catch (error) {
         if (!(error instanceof Rejection)) throw error;
         reason = error.message;
@@ -162,6 +165,11 @@ export function processRecords(records: readonly ParsedRecord[], ctx: ChunkConte
     expMin,
     expMax,
   };
+}
+
+function tooLong(length: number, max: number): string {
+  const limit = max === MAX_TOKEN_LENGTH ? `Daily advises at most ${max}` : `max_token_length is ${max}`;
+  return `token: ${length} characters, ${limit}; shorten user_name or the job's object properties`;
 }
 
 function hasNotUtf8(fields: readonly string[]): boolean {

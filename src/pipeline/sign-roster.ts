@@ -48,6 +48,7 @@ export function chunkSpec(config: BatchSettings, apiKey: string, domainId: strin
     joinBase: config.domainName !== undefined ? `https://${config.domainName}.daily.co/` : undefined,
     escapeFormulas: config.escapeFormulas,
     apiKey,
+    maxTokenLength: config.maxTokenLength,
   };
 }
 

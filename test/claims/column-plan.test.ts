@@ -26,6 +26,17 @@ describe('roster header', () => {
     [['email', 'phone'], { roomOptional: false }, /none of the expected columns .* the first line must be a header row/],
     [['name', 'email'], { roomOptional: false }, /no room_name \(or room\) column/],
     [['room'], { roomOptional: false, columns: { user_id: 'Badge' } }, 'columns.user_id: the roster has no column "Badge"'],
+    [
+      ['room', ' Enable_Prejoin_UI '],
+      { roomOptional: false },
+      'roster header: column 2 (" Enable_Prejoin_UI "): enable_prejoin_ui cannot be carried by a self-signed token (Daily documents no abbreviation for it); set it on the room or the domain instead',
+    ],
+    [
+      ['enable_live_captions_ui', 'room'],
+      { roomOptional: false },
+      /^roster header: column 1 \("enable_live_captions_ui"\): enable_live_captions_ui cannot/,
+    ],
+    [['room', 'name', 'enable_terse_logging'], { roomOptional: false }, /column 3 \("enable_terse_logging"\): enable_terse_logging cannot/],
   ] as const)('refuses %j', (headers, options, message) => {
     expect(() => planColumns(headers, options)).toThrow(expect.objectContaining({ code: 'ROSTER_HEADER' }));
     expect(() => planColumns(headers, options)).toThrow(message);

@@ -44,6 +44,17 @@ describe('claim mapper: always-set claims', () => {
     expect(mapOne({ room: '  demo\t', name: '  Ada  ', id: ' u1 ' })).toMatchObject({ r: 'demo', u: 'Ada', ud: 'u1' });
   });
 
+  it('redirect_on_meeting_exit takes any absolute URL but javascript:, data: and file:, a mobile deep link too', () => {
+    for (const url of [
+      'myapp://call/ended?x=1',
+      'https://example.com/bye',
+      'intent://end#Intent;scheme=myapp;end',
+      'mailto:help@example.com',
+    ]) {
+      expect(mapOne({ room: 'a', redirect_on_meeting_exit: url })).toMatchObject({ rome: url });
+    }
+  });
+
   it('an empty cell falls back to the job default', () => {
     const defaults = checkDefaults({ start_video_off: true, lang: 'de' });
     expect(mapOne({ room: 'a', lang: '' }, { defaults })).toMatchObject({ vo: true, uil: 'de' });
@@ -106,10 +117,27 @@ describe('claim mapper: every Daily property by its long name', () => {
     expect(checkDefaults({ start_cloud_recording_opts: nest(16) }).get('start_cloud_recording_opts')).toEqual(nest(16));
   });
 
-  it('takes a raw abbreviated permissions object verbatim', () => {
-    const p = { hp: true, cs: true, cr: { b: true }, ca: ['participants'] };
+  it('takes an abbreviated permissions object that uses only the documented short forms as it is', () => {
+    const p = { hp: true, cs: 'v,sa', cr: { b: true } };
     expect(checkDefaults({ permissions: p }).get('permissions')).toEqual(p);
   });
+
+  it('refuses an abbreviated permissions default with a short key Daily does not document, at start', () => {
+    expect(() => checkDefaults({ permissions: { hp: true, ca: ['participants'] } })).toThrow(
+      /^defaults\.permissions\.ca: not a permission Daily documents for self-signed tokens/,
+    );
+  });
+
+  it.each(['enable_prejoin_ui', 'enable_live_captions_ui', 'enable_terse_logging'])(
+    'refuses a %s default: self-signed tokens cannot carry it',
+    (name) => {
+      expect(() => checkDefaults({ [name]: true })).toThrow(
+        new Rejection(
+          `defaults.${name}: ${name} cannot be carried by a self-signed token (Daily documents no abbreviation for it); set it on the room or the domain instead`,
+        ),
+      );
+    },
+  );
 });
 
 describe('claim mapper: rules', () => {
@@ -132,11 +160,29 @@ describe('claim mapper: rules', () => {
     ['lang not in the list', { room: 'a', lang: 'xx' }, /lang: "xx" is not one of Daily's values/],
     ['lang wrong case', { room: 'a', lang: 'pt-br' }, /lang: "pt-br"/],
     ['enable_recording unknown', { room: 'a', enable_recording: 'tape' }, /enable_recording: "tape" is not one of/],
-    ['eject_after_elapsed zero', { room: 'a', eject_after_elapsed: '0' }, /eject_after_elapsed: "0" is not a positive whole number/],
+    [
+      'eject_after_elapsed zero',
+      { room: 'a', eject_after_elapsed: '0' },
+      'eject_after_elapsed: 0 would eject the user as they join (Daily documents no meaning for 0); leave it empty for no limit',
+    ],
     ['eject_after_elapsed negative', { room: 'a', eject_after_elapsed: '-5' }, /is not a positive whole number/],
     ['eject_after_elapsed fraction', { room: 'a', eject_after_elapsed: '1.5' }, /is not a positive whole number/],
-    ['url without scheme', { room: 'a', redirect_on_meeting_exit: 'example.com' }, /is not an http\(s\) URL/],
+    [
+      'url without scheme',
+      { room: 'a', redirect_on_meeting_exit: 'example.com' },
+      'redirect_on_meeting_exit: "example.com" is not an absolute URL (https://... or an app link such as myapp://...)',
+    ],
+    [
+      'javascript redirect',
+      { room: 'a', redirect_on_meeting_exit: 'javascript:alert(1)' },
+      'redirect_on_meeting_exit: javascript: URLs are not allowed; give an https:// URL or an app link',
+    ],
+    ['javascript redirect hidden by a tab', { room: 'a', redirect_on_meeting_exit: 'java\tscript:alert(1)' }, /is not an absolute URL/],
+    ['javascript redirect in capitals', { room: 'a', redirect_on_meeting_exit: 'JavaScript:alert(1)' }, /javascript: URLs are not allowed/],
+    ['data redirect', { room: 'a', redirect_on_meeting_exit: 'data:text/html,<b>hi</b>' }, /data: URLs are not allowed/],
+    ['file redirect', { room: 'a', redirect_on_meeting_exit: 'file:///etc/passwd' }, /file: URLs are not allowed/],
     ['javascript url', { room: 'a', meeting_join_hook: 'javascript:alert(1)' }, /is not an http\(s\) URL/],
+    ['app link as a join hook', { room: 'a', meeting_join_hook: 'myapp://joined' }, /is not an http\(s\) URL/],
     ['permissions not JSON', { room: 'a', permissions: '{hp:true' }, /permissions: not valid JSON/],
     ['permissions array', { room: 'a', permissions: '[1]' }, 'permissions: must be a JSON object'],
     [
@@ -144,7 +190,16 @@ describe('claim mapper: rules', () => {
       { room: 'a', permissions: '{"canAdmin":["participants"]}' },
       /permissions.canAdmin: Daily documents no abbreviation/,
     ],
-    ['canSend bad kind', { room: 'a', permissions: '{"canSend":["smell"]}' }, /canSend: only video, audio/],
+    [
+      'canSend bad kind',
+      { room: 'a', permissions: '{"canSend":["smell"]}' },
+      'permissions.canSend: "smell" is not one of video, audio, screenVideo, screenAudio',
+    ],
+    [
+      'canReceive byUserId',
+      { room: 'a', permissions: '{"canReceive":{"base":false,"byUserId":{"u-1":true}}}' },
+      /^permissions\.canReceive\.byUserId: Daily documents no abbreviation for it in self-signed tokens, so it cannot be signed/,
+    ],
     [
       'start_cloud_recording_opts nested 20,000 levels deep',
       { room: 'a', start_cloud_recording_opts: '{"a":'.repeat(20000) + '1' + '}'.repeat(20000) },

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadJob, findJobFile, listJobNames } from '../../src/config/load-job.js';
 import { buildRunConfig } from '../../src/config/run-config.js';
@@ -21,11 +21,23 @@ describe('job files', () => {
     expect(config.rosterPath).toBe(join(ROOT, 'fixtures', 'example-roster.csv'));
   });
 
-  it('applies defaults: ttl 1d, max_ttl 30d, ratio 0.5, formulas escaped, rooms required', () => {
+  it("says where GET / answers the domain's id and name: at the top level, not inside config", () => {
+    const text = readFileSync(join(ROOT, 'jobs', 'example.yaml'), 'utf8');
+    expect(text).toContain('GET https://api.daily.co/v1/ -> domain_id and domain_name, at the top level');
+    expect(text).not.toMatch(/config\.domain_(id|name)/);
+  });
+
+  it('takes max_token_length from the job, and the flag over it', () => {
+    expect(buildRunConfig(job(`${BASE}max_token_length: 1024\n`), {}).maxTokenLength).toBe(1024);
+    expect(buildRunConfig(job(`${BASE}max_token_length: 1024\n`), { maxTokenLength: 4096 }).maxTokenLength).toBe(4096);
+  });
+
+  it('applies defaults: ttl 1d, max_ttl 30d, ratio 0.5, token length 2048, formulas escaped, rooms required', () => {
     expect(buildRunConfig(job(BASE), {})).toMatchObject({
       ttlSeconds: 86400,
       maxTtlSeconds: 30 * 86400,
       maxRejectRatio: 0.5,
+      maxTokenLength: 2048,
       escapeFormulas: true,
       allowAllRooms: false,
     });
@@ -44,6 +56,9 @@ describe('job files', () => {
     ['a missing roster', `out: o\n`, 'roster: is required'],
     ['a ratio over 1', `${BASE}max_reject_ratio: 2\n`, 'max_reject_ratio: Too big'],
     ['a column mapping to an unknown column', `${BASE}columns: { email: Mail }\n`, 'columns.email'],
+    ['a max_token_length under 256', `${BASE}max_token_length: 100\n`, 'max_token_length: must be from 256 to 8192 characters'],
+    ['a max_token_length over 8192', `${BASE}max_token_length: 9000\n`, 'max_token_length: must be from 256 to 8192 characters'],
+    ['a fractional max_token_length', `${BASE}max_token_length: 1000.5\n`, 'max_token_length: must be a whole number of characters'],
     ['invalid YAML', `roster: [unclosed\n`, /batch\.yaml line \d+: /],
   ])('refuses %s with a line naming the file and key', (_name, yaml, message) => {
     expect(() => job(yaml)).toThrow(expect.objectContaining({ code: 'CONFIG_INVALID' }));
@@ -57,6 +72,16 @@ describe('job files', () => {
   it.each([
     ['ttl over max_ttl', `${BASE}ttl: 40d\n`, 'ttl: 40d is longer than max_ttl 30d'],
     ['an invalid default value', `${BASE}defaults:\n  lang: klingon\n`, /defaults\.lang: "klingon" is not one of Daily's values/],
+    [
+      'a default self-signed tokens cannot carry',
+      `${BASE}defaults:\n  enable_prejoin_ui: true\n`,
+      /batch\.yaml: defaults\.enable_prejoin_ui: enable_prejoin_ui cannot be carried by a self-signed token \(Daily documents no abbreviation for it\); set it on the room or the domain instead$/,
+    ],
+    [
+      'a default permissions object with a part Daily documents no abbreviation for',
+      `${BASE}defaults:\n  permissions: { canReceive: { byUserId: { u-1: true } } }\n`,
+      /batch\.yaml: defaults\.permissions\.canReceive\.byUserId: Daily documents no abbreviation for it/,
+    ],
     ['a bad default room', `${BASE}defaults:\n  room_name: a b\n`, /defaults\.room_name: "a b" has characters/],
     ['a not_before without offset', `${BASE}not_before: "2026-12-01T10:00:00"\n`, /not_before: .* has no time zone offset/],
     [
