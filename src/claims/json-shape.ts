@@ -2,12 +2,12 @@
  * Limits on the object properties (`permissions`, `start_cloud_recording_opts`): a value nested
  * thousands of levels deep parses, but signing it (JSON.stringify) or handing it to a worker
  * (structured clone) overflows the stack and would take the whole run down. Real values are
- * small and shallow, and a token over 2048 characters is rejected anyway, so nothing valid is
- * lost by these limits.
+ * small and shallow, and by default a token over 2048 characters (Daily's advice) is rejected
+ * anyway, so nothing valid is lost by these limits.
  */
 import { reject } from './rejection.js';
 
-/** Characters of JSON in one cell: more could never fit in a token of 2048 characters. */
+/** Characters of JSON in one cell: more could never fit in a token of Daily's advised 2048 characters. */
 export const MAX_JSON_CHARS = 2048;
 /** Nesting levels: Daily's deepest documented value (canReceive.byUserId.<id>.<media>) has 4. */
 export const MAX_JSON_DEPTH = 16;
@@ -15,7 +15,7 @@ export const MAX_JSON_DEPTH = 16;
 /** Rejects a JSON cell longer than `MAX_JSON_CHARS` before it is parsed. */
 export function checkJsonText(text: string, column: string): void {
   if (text.length > MAX_JSON_CHARS) {
-    reject(`${column}: ${text.length} characters of JSON, at most ${MAX_JSON_CHARS} (a token carries at most 2048)`);
+    reject(`${column}: ${text.length} characters of JSON, at most ${MAX_JSON_CHARS} (Daily advises tokens of at most 2048)`);
   }
 }
 
@@ -33,5 +33,6 @@ export function checkJsonShape(value: unknown, column: string): void {
     for (const child of Object.values(item)) stack.push([child, depth + 1]);
   }
   const size = JSON.stringify(value)?.length ?? 0;
-  if (size > MAX_JSON_CHARS) reject(`${column}: ${size} characters as JSON, at most ${MAX_JSON_CHARS} (a token carries at most 2048)`);
+  if (size > MAX_JSON_CHARS)
+    reject(`${column}: ${size} characters as JSON, at most ${MAX_JSON_CHARS} (Daily advises tokens of at most 2048)`);
 }

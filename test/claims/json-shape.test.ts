@@ -10,7 +10,7 @@ describe('JSON size: at most 2048 characters', () => {
   it('a cell of exactly 2048 characters of JSON passes, one of 2049 is refused before parsing', () => {
     expect(() => checkJsonText('y'.repeat(2048), 'permissions')).not.toThrow();
     expect(() => checkJsonText('y'.repeat(2049), 'permissions')).toThrow(
-      new Rejection('permissions: 2049 characters of JSON, at most 2048 (a token carries at most 2048)'),
+      new Rejection('permissions: 2049 characters of JSON, at most 2048 (Daily advises tokens of at most 2048)'),
     );
   });
 
@@ -18,7 +18,7 @@ describe('JSON size: at most 2048 characters', () => {
     expect(JSON.stringify(objectOf(2048))).toHaveLength(2048);
     expect(checkDefaults({ start_cloud_recording_opts: objectOf(2048) }).get('start_cloud_recording_opts')).toEqual(objectOf(2048));
     expect(() => checkDefaults({ start_cloud_recording_opts: objectOf(2049) })).toThrow(
-      new Rejection('defaults.start_cloud_recording_opts: 2049 characters as JSON, at most 2048 (a token carries at most 2048)'),
+      new Rejection('defaults.start_cloud_recording_opts: 2049 characters as JSON, at most 2048 (Daily advises tokens of at most 2048)'),
     );
   });
 });

@@ -22,8 +22,8 @@ describe('object cells (permissions, start_cloud_recording_opts)', () => {
       expect(readCsv(tokensFile).map((row) => row['user_name'])).toEqual(['Bob']);
       const rejects = readCsv(tokensFile.replace(/\.csv$/, '.rejects.csv'));
       expect(rejects.map((row) => [row['line'], row['reason']])).toEqual([
-        ['2', 'start_cloud_recording_opts: 120001 characters of JSON, at most 2048 (a token carries at most 2048)'],
-        ['4', 'permissions: 120001 characters of JSON, at most 2048 (a token carries at most 2048)'],
+        ['2', 'start_cloud_recording_opts: 120001 characters of JSON, at most 2048 (Daily advises tokens of at most 2048)'],
+        ['4', 'permissions: 120001 characters of JSON, at most 2048 (Daily advises tokens of at most 2048)'],
       ]);
     }
   });
