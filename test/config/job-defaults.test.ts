@@ -13,11 +13,13 @@ vi.mock('../../src/config/job-defaults.js', () => ({
     allow_all_rooms: true,
     escape_formulas: false,
     max_reject_ratio: 0.25,
+    max_token_length: 1000,
     demo_key: true,
     timezone: 'Europe/Berlin',
     catch_up: false,
     keep: 3,
   },
+  TOKEN_LENGTH_RANGE: { min: 256, max: 8192 },
 }));
 
 const DAY = 86400;
@@ -46,6 +48,7 @@ describe('job defaults, written once', () => {
       allowAllRooms: true,
       escapeFormulas: false,
       maxRejectRatio: 0.25,
+      maxTokenLength: 1000,
       demoKey: true,
     });
   });
@@ -55,6 +58,7 @@ describe('job defaults, written once', () => {
     expect(run).toContain('(job default 2d)');
     expect(run).toContain('(job default 20d, at most 366d)');
     expect(run).toContain('(job default 0.25)');
+    expect(run).toContain('(job default 1000,');
     const schedule = help('schedule');
     expect(schedule).toContain('default Europe/Berlin');
     expect(schedule).toContain('(catch_up: true)');
