@@ -1,0 +1,148 @@
+import { describe, expect, it } from 'vitest';
+import { mkdirSync, readFileSync, readdirSync, renameSync, rmSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
+import { hostname } from 'node:os';
+import { join } from 'node:path';
+import { pino } from 'pino';
+import { Publication, prepareOutput } from '../../src/output/publication.js';
+import { batchNames } from '../../src/output/batch-name.js';
+import { DirHandle } from '../../src/output/dir-handle.js';
+import { StagedFile } from '../../src/output/staged-file.js';
+import { checkRosterOutsideOutputDir, rosterInOutputDir } from '../../src/output/output-dir.js';
+import { TEMP_PREFIX } from '../../src/files/temp-file.js';
+import type { Manifest } from '../../src/output/manifest.js';
+import { tempDir } from '../helpers.js';
+
+const openFds = () => readdirSync('/proc/self/fd').length;
+const names = batchNames('weekly', '20261127T100000Z');
+
+function capture() {
+  const lines: Record<string, unknown>[] = [];
+  const log = pino({ level: 'info' }, { write: (line: string) => void lines.push(JSON.parse(line) as Record<string, unknown>) });
+  return { log, lines };
+}
+
+describe('publication', () => {
+  it('publishes tokens, rejects and then the manifest, and leaves no descriptor open', async () => {
+    const dir = tempDir();
+    const before = openFds();
+    const pub = await Publication.open(dir, names);
+    await pub.tokens.write('token\n');
+    await pub.rejects.write('line,reason\n');
+    const files = await pub.commitFiles(false);
+    expect(files).toEqual({
+      tokens: { name: names.tokens, bytes: 6, sha256: expect.stringMatching(/^[0-9a-f]{64}$/) },
+      rejects: { name: names.rejects, bytes: 12, sha256: expect.stringMatching(/^[0-9a-f]{64}$/) },
+    });
+    const manifest = { job: 'weekly' } as Manifest;
+    await pub.commitManifest(manifest);
+    await pub.close();
+    expect(readdirSync(dir).sort()).toEqual([names.tokens, names.manifest, names.rejects].sort());
+    expect(readFileSync(join(dir, names.manifest), 'utf8')).toBe(JSON.stringify(manifest, null, 2) + '\n');
+    expect(openFds()).toBe(before);
+  });
+
+  it('without tokens (too many rejects): only the rejects file is published', async () => {
+    const dir = tempDir();
+    const pub = await Publication.open(dir, names);
+    await pub.tokens.write('token\n');
+    expect((await pub.commitFiles(true)).tokens).toBeNull();
+    await pub.close();
+    expect(readdirSync(dir)).toEqual([names.rejects]);
+  });
+
+  it('a rollback removes what was published and returns the error, with or without a signal', async () => {
+    const dir = tempDir();
+    const pub = await Publication.open(dir, names);
+    await pub.commitFiles(false);
+    const error = new Error('manifest failed');
+    expect(await pub.rollback(error)).toBe(error);
+    await pub.close();
+    expect(readdirSync(dir)).toEqual([]);
+  });
+
+  it('a rollback after the directory was moved reports the move, not what failed after it', async () => {
+    const root = tempDir();
+    const dir = join(root, 'out');
+    mkdirSync(dir);
+    const pub = await Publication.open(dir, names);
+    renameSync(dir, join(root, 'moved'));
+    const rolled = await pub.rollback(new Error('ENOENT'));
+    await pub.close();
+    expect(rolled).toMatchObject({
+      code: 'OUTPUT_DIR',
+      message: expect.stringContaining('was renamed, moved or deleted'),
+      context: { file: dir },
+    });
+    expect(readdirSync(join(root, 'moved'))).toEqual([]);
+  });
+
+  it('a staged file committed into a deleted directory fails with one line', async () => {
+    const root = tempDir();
+    const dir = join(root, 'out');
+    mkdirSync(dir);
+    const handle = await DirHandle.open(dir);
+    const file = await StagedFile.create(handle, 'final.csv');
+    rmSync(dir, { recursive: true });
+    await expect(file.commit()).rejects.toMatchObject({
+      code: 'OUTPUT_DIR',
+      message: expect.stringContaining('was renamed, moved or deleted'),
+    });
+    await file.discard();
+    await handle.close();
+  });
+
+  it('a staged file discarded before its commit leaves no descriptor open', async () => {
+    const dir = tempDir();
+    const before = openFds();
+    const file = await StagedFile.create(dir, 'x.csv');
+    await file.write('partial');
+    await file.discard();
+    expect(openFds()).toBe(before);
+  });
+});
+
+describe('preparing the output directory', () => {
+  it("logs what it removed of interrupted runs: their temporary files and this job's outputs without a manifest", async () => {
+    const dir = tempDir();
+    const roster = join(tempDir(), 'roster.csv');
+    writeFileSync(roster, 'room\n');
+    writeFileSync(join(dir, `${TEMP_PREFIX}${hostname()}.999999999.0123456789abcdef.tmp`), 'x');
+    writeFileSync(join(dir, 'weekly-20261101T090000Z.csv'), 'x');
+    const old = new Date(Date.now() - 3600_000);
+    utimesSync(join(dir, 'weekly-20261101T090000Z.csv'), old, old);
+    const { log, lines } = capture();
+    expect(await prepareOutput(dir, roster, 'weekly', new Date('2026-11-27T10:00:00Z'), log)).toEqual(names);
+    expect(lines.map(({ level, msg, job, removed }) => ({ level, msg, job, removed }))).toEqual([
+      { level: 30, msg: 'removed temporary files of interrupted runs', job: 'weekly', removed: 1 },
+      {
+        level: 40,
+        msg: 'removed outputs of an interrupted run that never wrote its manifest',
+        job: 'weekly',
+        removed: ['weekly-20261101T090000Z.csv'],
+      },
+    ]);
+    expect(readdirSync(dir)).toEqual([]);
+    const again = capture();
+    await prepareOutput(dir, roster, 'weekly', new Date('2026-11-27T10:00:00Z'), again.log);
+    expect(again.lines).toEqual([]);
+  });
+
+  it('refuses an output directory that holds the roster, or is it, also through a symlink', async () => {
+    expect(rosterInOutputDir('/srv/out', '/srv/out')).toBe('/srv/out is the roster itself; choose a directory for the output');
+    expect(rosterInOutputDir('/srv/out/roster.csv', '/srv/out')).toMatch(/^\/srv\/out holds the roster roster\.csv: published files/);
+    expect(rosterInOutputDir('/srv/rosters/roster.csv', '/srv/out')).toBeUndefined();
+    const dir = tempDir();
+    const roster = join(dir, 'roster.csv');
+    writeFileSync(roster, 'room\n');
+    await expect(checkRosterOutsideOutputDir(roster, dir)).rejects.toMatchObject({
+      code: 'CONFIG_INVALID',
+      message: expect.stringMatching(new RegExp(`^output directory ${dir}: ${dir} holds the roster roster\\.csv`)),
+      context: { file: dir },
+    });
+    const link = join(tempDir(), 'out-link');
+    symlinkSync(dir, link);
+    await expect(checkRosterOutsideOutputDir(roster, link)).rejects.toMatchObject({ code: 'CONFIG_INVALID' });
+    await expect(checkRosterOutsideOutputDir(join(dir, 'missing.csv'), dir)).resolves.toBeUndefined();
+    await expect(checkRosterOutsideOutputDir(roster, tempDir())).resolves.toBeUndefined();
+  });
+});
