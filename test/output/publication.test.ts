@@ -22,9 +22,8 @@ function capture() {
 }
 
 describe('publication', () => {
-  it('publishes tokens, rejects and then the manifest, and leaves no descriptor open', async () => {
+  it('publishes tokens, rejects and then the manifest', async () => {
     const dir = tempDir();
-    const before = openFds();
     const pub = await Publication.open(dir, names);
     await pub.tokens.write('token\n');
     await pub.rejects.write('line,reason\n');
@@ -38,7 +37,19 @@ describe('publication', () => {
     await pub.close();
     expect(readdirSync(dir).sort()).toEqual([names.tokens, names.manifest, names.rejects].sort());
     expect(readFileSync(join(dir, names.manifest), 'utf8')).toBe(JSON.stringify(manifest, null, 2) + '\n');
-    expect(openFds()).toBe(before);
+  });
+
+  it('leaves no descriptor open, published or discarded (a scheduler publishes many batches)', async () => {
+    const before = openFds();
+    for (let i = 0; i < 10; i++) {
+      const pub = await Publication.open(tempDir(), names);
+      await pub.commitFiles(false);
+      await pub.close();
+      const file = await StagedFile.create(tempDir(), 'x.csv');
+      await file.write('partial');
+      await file.discard();
+    }
+    expect(openFds()).toBeLessThanOrEqual(before + 2); // a leak would be 10 or more
   });
 
   it('without tokens (too many rejects): only the rejects file is published', async () => {
@@ -89,15 +100,6 @@ describe('publication', () => {
     });
     await file.discard();
     await handle.close();
-  });
-
-  it('a staged file discarded before its commit leaves no descriptor open', async () => {
-    const dir = tempDir();
-    const before = openFds();
-    const file = await StagedFile.create(dir, 'x.csv');
-    await file.write('partial');
-    await file.discard();
-    expect(openFds()).toBe(before);
   });
 });
 

@@ -30,11 +30,12 @@ describe('scheduler heartbeat', () => {
       pid: process.pid,
       host: hostname(),
       started_at: expect.stringMatching(/^\d{4}-\d\d-\d\dT/),
-      updated_at: first.started_at,
+      updated_at: expect.stringMatching(/^\d{4}-\d\d-\d\dT/),
       interval_s: 0.03,
       jobs_dir: '/jobs',
       jobs: { weekly: '0 7 * * mon (UTC)' },
     });
+    expect(Date.parse(first.updated_at)).toBeGreaterThanOrEqual(Date.parse(first.started_at));
     let now = first;
     for (let i = 0; i < 500 && now.updated_at === first.updated_at; i++) {
       await sleep(10);
@@ -68,14 +69,17 @@ describe('scheduler heartbeat', () => {
     const hb = await startHeartbeat(state, { jobs_dir: '/jobs', jobs: {} }, 20, (e) => errors.push(e));
     const path = join(state, nameOf(process.pid));
     rmSync(state, { recursive: true });
-    await sleep(200); // several failed beats
+    for (let i = 0; i < 500 && errors.length === 0; i++) await sleep(10);
+    await sleep(200); // more failed beats, however many this machine manages
     expect(errors).toHaveLength(1);
     mkdirSync(state);
     for (let i = 0; i < 500 && !existsSync(path); i++) await sleep(10);
     expect(existsSync(path)).toBe(true); // beating again
+    // (A beat still failing from the outage may report late on a loaded machine: count from here.)
+    const reported = errors.length;
     rmSync(state, { recursive: true });
-    for (let i = 0; i < 500 && errors.length < 2; i++) await sleep(10);
-    expect(errors).toHaveLength(2);
+    for (let i = 0; i < 500 && errors.length === reported; i++) await sleep(10);
+    expect(errors.length).toBeGreaterThan(reported);
     await hb.stop();
   });
 
@@ -106,6 +110,7 @@ describe('scheduler heartbeat', () => {
       [12, { host: 12 }],
       [13, { started_at: 13 }],
       [14, { updated_at: 14 }],
+      [21, { updated_at: 2026 }],
       [15, { updated_at: 'yesterday' }],
       [16, { interval_s: '20' }],
       [17, { interval_s: 0 }],
@@ -120,6 +125,10 @@ describe('scheduler heartbeat', () => {
     writeFileSync(join(state, nameOf(8)), JSON.stringify({ ...beat({ pid: 8 }), pad: 'x'.repeat(256 * 1024 - text.length) }));
     expect((await readHeartbeats(state)).map((b) => b.pid).sort()).toEqual([1, 8]);
     expect(await readHeartbeats(join(state, 'missing'))).toEqual([]);
+    const before = readdirSync('/proc/self/fd').length;
+    for (let i = 0; i < 10; i++) await readHeartbeats(state); // status reads them often
+    // A leak would be one descriptor per file per read; other code may open one or two meanwhile.
+    expect(readdirSync('/proc/self/fd').length).toBeLessThanOrEqual(before + 2);
   });
 
   it('is alive while updated within three intervals and, on this host, while its process lives', () => {

@@ -89,6 +89,6 @@ describe('run history', () => {
     await appendHistory(state, { ...base, status: 'done' });
     const before = readdirSync('/proc/self/fd').length;
     for (let i = 0; i < 20; i++) await lastRun(state, 'weekly');
-    expect(readdirSync('/proc/self/fd').length).toBe(before);
+    expect(readdirSync('/proc/self/fd').length).toBeLessThanOrEqual(before + 2); // a leak would be 20
   });
 });
