@@ -1,12 +1,13 @@
 /**
- * What the output side does with errors only some file systems or set-ups give (no hard links,
- * permission refused to root, ...): each failing call is made to fail here with that code.
+ * What the output and state sides do with errors only some file systems or set-ups give (no hard
+ * links, permission refused to root, ...): each failing call is made to fail here with that code.
  */
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { StagedFile } from '../../src/output/staged-file.js';
 import { prepareOutputDir } from '../../src/output/output-dir.js';
+import { JobLock } from '../../src/state/job-lock.js';
 import { tempDir } from '../helpers.js';
 
 /** The error code each call fails with, while set. */
@@ -90,5 +91,17 @@ describe('an output directory that cannot be created', () => {
     await expect(prepareOutputDir(join(dir, 'file'))).rejects.toMatchObject({
       message: `output directory ${join(dir, 'file')}: not a directory`,
     });
+  });
+});
+
+describe('a state directory on a file system without hard links', () => {
+  it('the job lock cannot be taken: one line saying why, nothing left behind', async () => {
+    failing.link = 'EPERM';
+    const state = tempDir();
+    await expect(JobLock.acquire(state, 'weekly')).rejects.toMatchObject({
+      code: 'STATE_FAILED',
+      message: `cannot use the state directory ${state}: permission denied`,
+    });
+    expect(readdirSync(state)).toEqual([]);
   });
 });

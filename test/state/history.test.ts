@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { appendFileSync, readFileSync, readdirSync, statSync, writeFileSync, symlinkSync, linkSync } from 'node:fs';
+import { appendFileSync, mkdirSync, readFileSync, readdirSync, statSync, writeFileSync, symlinkSync, linkSync } from 'node:fs';
 import { join } from 'node:path';
 import { execFileSync } from 'node:child_process';
 import { appendHistory, lastRun } from '../../src/state/history.js';
@@ -75,6 +75,15 @@ describe('run history', () => {
     const error = { code: 'STATE_FAILED', message: `cannot use the state directory ${state}: not a directory`, context: { file: state } };
     await expect(lastRun(state, 'weekly')).rejects.toMatchObject(error);
     await expect(appendHistory(state, { ...base, status: 'done' })).rejects.toMatchObject(error);
+  });
+
+  it('a directory planted at its name is refused, not read', async () => {
+    const state = tempDir();
+    mkdirSync(join(state, 'weekly.history.jsonl'));
+    await expect(lastRun(state, 'weekly')).rejects.toMatchObject({
+      code: 'STATE_FAILED',
+      message: expect.stringMatching(/weekly\.history\.jsonl is not a regular file; refusing to use it/),
+    });
   });
 
   it('reads a history file that has another hard link (a backup made with hard links)', async () => {
