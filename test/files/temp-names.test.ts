@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { readdirSync, writeFileSync } from 'node:fs';
+import { readdirSync, utimesSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { TEMP_PREFIX, TEMP_SUFFIX, openTempFile, removeStaleTemps } from '../../src/files/temp-file.js';
@@ -35,5 +35,17 @@ describe('temporary names', () => {
     for (const name of [...kept, `${TEMP_PREFIX}${dead}${TEMP_SUFFIX}`]) writeFileSync(join(dir, name), 'x');
     expect(await removeStaleTemps(dir)).toEqual([`${TEMP_PREFIX}${dead}${TEMP_SUFFIX}`]);
     expect(readdirSync(dir).sort()).toEqual(kept.sort());
+  });
+
+  it('never removes a file not named like a temporary file, however old', async () => {
+    const dir = tempDir();
+    const names = ['notes.txt', `${TEMP_PREFIX}keep`, `keep${TEMP_SUFFIX}`, `${TEMP_PREFIX}elsewhere.1.0123456789abcdef${TEMP_SUFFIX}`];
+    const old = new Date(Date.now() - 3 * 24 * 3600_000);
+    for (const name of names) {
+      writeFileSync(join(dir, name), 'x');
+      utimesSync(join(dir, name), old, old);
+    }
+    expect(await removeStaleTemps(dir)).toEqual([names[3]]);
+    expect(readdirSync(dir).sort()).toEqual(names.slice(0, 3).sort());
   });
 });

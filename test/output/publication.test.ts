@@ -87,6 +87,19 @@ describe('publication', () => {
     expect(readdirSync(join(root, 'moved'))).toEqual([]);
   });
 
+  it('a staged file whose directory (given by path) was deleted: one line saying so, nothing published', async () => {
+    const dir = join(tempDir(), 'spill');
+    mkdirSync(dir);
+    const file = await StagedFile.create(dir, 'final.csv');
+    await file.write('x');
+    rmSync(dir, { recursive: true });
+    await expect(file.commit()).rejects.toMatchObject({
+      code: 'WRITE_FAILED',
+      message: `cannot write to ${dir}: it does not exist (renamed or deleted during the run?); nothing was published`,
+    });
+    await file.discard();
+  });
+
   it('a staged file committed into a deleted directory fails with one line', async () => {
     const root = tempDir();
     const dir = join(root, 'out');

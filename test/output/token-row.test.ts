@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ByteWriter } from '../../src/output/byte-writer.js';
-import { tokensHeader, writeTokenRow } from '../../src/output/columns.js';
+import { checkOutputHeaders, rejectsHeader, tokensHeader, writeTokenRow } from '../../src/output/columns.js';
 import type { ColumnPlan } from '../../src/claims/column-plan.js';
 
 const plan = (headers: string[], passthrough: number[]): ColumnPlan => ({
@@ -78,6 +78,18 @@ describe('token rows', () => {
     const fields = ['-r', '=cmd', '@x'];
     expect(row({ room: '-r', fields, claims: { u: '+1' } })).toMatch(/^'=cmd,'@x,'-r,'\+1,,false,/);
     expect(row({ room: '-r', fields, claims: { u: '+1' }, escape: false })).toMatch(/^=cmd,@x,-r,\+1,,false,/);
+  });
+});
+
+describe('rejects header', () => {
+  it("is line and reason, then the roster's own columns", () => {
+    expect(rejectsHeader(['room', 'name'])).toEqual(['line', 'reason', 'room', 'name']);
+  });
+
+  it('a roster column named like one of them is refused, naming the column', () => {
+    expect(() => checkOutputHeaders(plan(['room', 'Reason '], [1]))).toThrow(
+      expect.objectContaining({ code: 'ROSTER_HEADER', context: { column: 'Reason ' } }),
+    );
   });
 });
 
