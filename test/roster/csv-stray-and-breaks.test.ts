@@ -48,3 +48,32 @@ describe('roster CSV parser: a quote never closed', () => {
     expect(new UnclosedQuote(5).message).toBe('a quoted field opened at line 5 is never closed');
   });
 });
+
+describe('roster CSV parser: line numbers and stray marks at the edges', () => {
+  it('a quoted field followed by a line break is no stray', () => {
+    expect(all('"a"\nb\n')).toEqual([
+      { line: 1, endLine: 1, fields: ['a'], stray: -1 },
+      { line: 2, endLine: 2, fields: ['b'], stray: -1 },
+    ]);
+  });
+
+  it('the first field with a stray quote is named even when it is the first of the record', () => {
+    expect(all('"a"x,"b"y\n')[0]!.stray).toBe(0);
+    expect(all('a"x,b"y\n')[0]!.stray).toBe(0);
+  });
+
+  it('an empty first line ending in CRLF counts once; a lone CR after an LF line is a line of its own', () => {
+    expect(all('\r\nroom\r\n')).toEqual([{ line: 2, endLine: 2, fields: ['room'], stray: -1 }]);
+    expect(all('a\n\rb\n')).toEqual([
+      { line: 1, endLine: 1, fields: ['a'], stray: -1 },
+      { line: 3, endLine: 3, fields: ['b'], stray: -1 },
+    ]);
+  });
+
+  it('two lone CRs inside a quoted field are two line breaks', () => {
+    expect(all('"a\r\rb",c\nd\n')).toEqual([
+      { line: 1, endLine: 3, fields: ['a\r\rb', 'c'], stray: -1 },
+      { line: 4, endLine: 4, fields: ['d'], stray: -1 },
+    ]);
+  });
+});

@@ -68,7 +68,7 @@ describe('opening a roster', () => {
       const hourAgo = new Date(Date.now() - 3600_000);
       utimesSync(path, hourAgo, hourAgo);
       const roster = await openRoster(path);
-      return { dir, path, roster, size: Buffer.byteLength(text) };
+      return { dir, path, roster, size: Buffer.byteLength(text), written: hourAgo };
     }
     const changed = (path: string, why: string) => ({
       code: 'ROSTER_CHANGED',
@@ -103,6 +103,11 @@ describe('opening a roster', () => {
       const b = await opened();
       writeFileSync(b.path, 'room,name\ndemo,Bob\n'); // same size, new mtime
       await expect(b.roster.checkUnchanged(b.size)).rejects.toMatchObject({ code: 'ROSTER_CHANGED' });
+      // Copied over in place keeping the old time (cp -p): only the size tells.
+      const d = await opened();
+      writeFileSync(d.path, 'room,name\ndemo,Ada\ndemo,Bob\n');
+      utimesSync(d.path, d.written, d.written);
+      await expect(d.roster.checkUnchanged(d.size)).rejects.toMatchObject({ code: 'ROSTER_CHANGED' });
       const c = await opened();
       await expect(c.roster.checkUnchanged(c.size - 1)).rejects.toMatchObject(
         changed(c.path, `changed (${c.size} bytes at the start, ${c.size - 1} read, ${c.size} now): is it still being written?`),

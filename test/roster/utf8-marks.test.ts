@@ -13,6 +13,8 @@ describe('roster decoding: bytes that are not UTF-8', () => {
   it.each([
     ['a lead byte below C2 (overlong)', [0xc1, 0xbf], 2],
     ['a lone continuation byte', [0xbf], 1],
+    ['four continuation bytes in a row', [0x80, 0x80, 0x80, 0x80], 4],
+    ['a lead byte C0 before three continuation bytes', [0xc0, 0x80, 0x80, 0x80], 4],
     ['E0 followed by less than A0 (overlong)', [0xe0, 0x9f, 0xbf], 3],
     ['ED followed by A0 or more (a surrogate)', [0xed, 0xa0, 0x80], 3],
     ['F0 followed by less than 90 (overlong)', [0xf0, 0x8f, 0xbf, 0xbf], 4],
