@@ -1,25 +1,16 @@
 import { describe, expect, it } from 'vitest';
-import { mkdirSync, readFileSync, readdirSync, renameSync, rmSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
-import { hostname } from 'node:os';
+import { mkdirSync, readFileSync, readdirSync, renameSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { pino } from 'pino';
-import { Publication, prepareOutput } from '../../src/output/publication.js';
-import { batchNames } from '../../src/output/batch-name.js';
+import { Publication } from '../../src/output/publication.js';
+import { batchNames } from '../../src/job/batch-name.js';
 import { DirHandle } from '../../src/output/dir-handle.js';
 import { StagedFile } from '../../src/output/staged-file.js';
 import { checkRosterOutsideOutputDir, rosterInOutputDir } from '../../src/output/output-dir.js';
-import { TEMP_PREFIX } from '../../src/files/temp-file.js';
 import type { Manifest } from '../../src/output/manifest.js';
 import { tempDir } from '../helpers.js';
 
 const openFds = () => readdirSync('/proc/self/fd').length;
 const names = batchNames('weekly', '20261127T100000Z');
-
-function capture() {
-  const lines: Record<string, unknown>[] = [];
-  const log = pino({ level: 'info' }, { write: (line: string) => void lines.push(JSON.parse(line) as Record<string, unknown>) });
-  return { log, lines };
-}
 
 describe('publication', () => {
   it('publishes tokens, rejects and then the manifest', async () => {
@@ -116,32 +107,7 @@ describe('publication', () => {
   });
 });
 
-describe('preparing the output directory', () => {
-  it("logs what it removed of interrupted runs: their temporary files and this job's outputs without a manifest", async () => {
-    const dir = tempDir();
-    const roster = join(tempDir(), 'roster.csv');
-    writeFileSync(roster, 'room\n');
-    writeFileSync(join(dir, `${TEMP_PREFIX}${hostname()}.999999999.0123456789abcdef.tmp`), 'x');
-    writeFileSync(join(dir, 'weekly-20261101T090000Z.csv'), 'x');
-    const old = new Date(Date.now() - 3600_000);
-    utimesSync(join(dir, 'weekly-20261101T090000Z.csv'), old, old);
-    const { log, lines } = capture();
-    expect(await prepareOutput(dir, roster, 'weekly', new Date('2026-11-27T10:00:00Z'), log)).toEqual(names);
-    expect(lines.map(({ level, msg, job, removed }) => ({ level, msg, job, removed }))).toEqual([
-      { level: 30, msg: 'removed temporary files of interrupted runs', job: 'weekly', removed: 1 },
-      {
-        level: 40,
-        msg: 'removed outputs of an interrupted run that never wrote its manifest',
-        job: 'weekly',
-        removed: ['weekly-20261101T090000Z.csv'],
-      },
-    ]);
-    expect(readdirSync(dir)).toEqual([]);
-    const again = capture();
-    await prepareOutput(dir, roster, 'weekly', new Date('2026-11-27T10:00:00Z'), again.log);
-    expect(again.lines).toEqual([]);
-  });
-
+describe('the output directory and the roster', () => {
   it('refuses an output directory that holds the roster, or is it, also through a symlink', async () => {
     expect(rosterInOutputDir('/srv/out', '/srv/out')).toBe('/srv/out is the roster itself; choose a directory for the output');
     expect(rosterInOutputDir('/srv/out/roster.csv', '/srv/out')).toMatch(/^\/srv\/out holds the roster roster\.csv: published files/);
