@@ -9,8 +9,9 @@ import { checkJsonShape, checkJsonText } from './json-shape.js';
 
 // eslint-disable-next-line no-control-regex
 const CONTROL = /[\u0000-\u001f\u007f]/;
-const TRUE = new Set(['true', 'yes', '1']);
-const FALSE = new Set(['false', 'no', '0']);
+// y/n and t/f too: spreadsheets and CRMs export booleans that way.
+const TRUE = new Set(['true', 'yes', 'y', 't', '1']);
+const FALSE = new Set(['false', 'no', 'n', 'f', '0']);
 
 export function parseBoolean(value: unknown, column: string): boolean {
   if (typeof value === 'boolean') return value;
@@ -20,7 +21,7 @@ export function parseBoolean(value: unknown, column: string): boolean {
     if (TRUE.has(lower)) return true;
     if (FALSE.has(lower)) return false;
   }
-  return reject(`${column}: ${describe(value)} is not a boolean; use true/false, yes/no or 1/0`);
+  return reject(`${column}: ${describe(value)} is not a boolean; use true/false, yes/no, y/n, t/f or 1/0`);
 }
 
 export function parsePositiveInteger(value: unknown, column: string): number {

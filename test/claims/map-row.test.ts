@@ -155,7 +155,7 @@ describe('claim mapper: rules', () => {
       'user_name: contains a line break or another control character',
     ],
     ['user_id with NUL', { room: 'a', user_id: 'u\u00001' }, 'user_id: contains a line break or another control character'],
-    ['boolean maybe', { room: 'a', is_owner: 'maybe' }, 'is_owner: "maybe" is not a boolean; use true/false, yes/no or 1/0'],
+    ['boolean maybe', { room: 'a', is_owner: 'maybe' }, 'is_owner: "maybe" is not a boolean; use true/false, yes/no, y/n, t/f or 1/0'],
     ['boolean y', { room: 'a', knocking: 'y' }, /knocking: "y" is not a boolean/],
     ['lang not in the list', { room: 'a', lang: 'xx' }, /lang: "xx" is not one of Daily's values/],
     ['lang wrong case', { room: 'a', lang: 'pt-br' }, /lang: "pt-br"/],

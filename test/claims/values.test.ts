@@ -8,11 +8,21 @@ const spec = (name: string) => PROPERTY_BY_NAME.get(name)!;
 const rejection = (message: string) => new Rejection(message);
 
 group('values: booleans', () => {
+  it('takes true/false, yes/no, y/n, t/f and 1/0 in any case, as spreadsheets and CRMs write them', () => {
+    for (const text of ['true', 'TRUE', 'Yes', 'y', 'Y', 't', 'T', '1']) expect(parseBoolean(text, 'knocking')).toBe(true);
+    for (const text of ['false', 'False', 'NO', 'n', 'N', 'f', 'F', '0']) expect(parseBoolean(text, 'knocking')).toBe(false);
+    for (const text of ['yy', 'ye', 'tr', 'x', 'on', 'off', '']) {
+      expect(() => parseBoolean(text, 'knocking')).toThrow(
+        rejection(`knocking: "${text}" is not a boolean; use true/false, yes/no, y/n, t/f or 1/0`),
+      );
+    }
+  });
+
   it('takes the numbers 1 and 0 from a job default, and no other number', () => {
     expect(parseBoolean(1, 'knocking')).toBe(true);
     expect(parseBoolean(0, 'knocking')).toBe(false);
-    expect(() => parseBoolean(2, 'knocking')).toThrow(rejection('knocking: 2 is not a boolean; use true/false, yes/no or 1/0'));
-    expect(() => parseBoolean(null, 'knocking')).toThrow(rejection('knocking: null is not a boolean; use true/false, yes/no or 1/0'));
+    expect(() => parseBoolean(2, 'knocking')).toThrow(rejection('knocking: 2 is not a boolean; use true/false, yes/no, y/n, t/f or 1/0'));
+    expect(() => parseBoolean(null, 'knocking')).toThrow(rejection('knocking: null is not a boolean; use true/false, yes/no, y/n, t/f or 1/0'));
   });
 });
 
