@@ -20,6 +20,7 @@ export type ErrorCode =
   | 'WRITE_FAILED'
   | 'INVARIANT'
   | 'TOO_MANY_REJECTS'
+  | 'ROSTER_EMPTY'
   | 'VERIFY_FAILED'
   | 'TOKEN_INVALID'
   | 'ABORTED'
@@ -61,6 +62,7 @@ export const EXIT = {
   ok: 0,
   failure: 1,
   usage: 2,
+  /** Too many rows rejected, or a roster with no rows (an upstream export that broke). */
   tooManyRejects: 3,
   alreadyRunning: 4,
   /** The batch was published (its manifest is the record), but its history line could not be written. */
@@ -96,6 +98,7 @@ export function exitCodeFor(error: unknown): number {
     case 'TOKENS_EXPIRED':
       return EXIT.usage;
     case 'TOO_MANY_REJECTS':
+    case 'ROSTER_EMPTY':
       return EXIT.tooManyRejects;
     case 'JOB_RUNNING':
       return EXIT.alreadyRunning;

@@ -37,6 +37,8 @@ export interface MappedRow {
 interface Slot {
   spec: PropertySpec;
   column: number;
+  /** A second column joined to the first with a space (last name after first name), or -1. */
+  joined: number;
   header: string;
   fallback: unknown;
 }
@@ -62,10 +64,13 @@ export function checkRoomName(room: string, column: string): string {
 export function createMapper(settings: MapperSettings, plan: ColumnPlan): (fields: readonly string[]) => MappedRow {
   const slots: Slot[] = [];
   for (const spec of PROPERTIES) {
-    const column = plan.properties.get(spec.name) ?? -1;
+    const parts = spec.name === 'user_name' ? plan.userNameParts : undefined;
+    const column = parts?.[0] ?? plan.properties.get(spec.name) ?? -1;
+    const joined = parts?.[1] ?? -1;
     const fallback = settings.defaults.get(spec.name);
     if (column >= 0 || fallback !== undefined) {
-      slots.push({ spec, column, header: column >= 0 ? plan.headers[column]! : spec.name, fallback });
+      const header = parts ? `${plan.headers[parts[0]]} + ${plan.headers[parts[1]]}` : column >= 0 ? plan.headers[column]! : spec.name;
+      slots.push({ spec, column, joined, header, fallback });
     }
   }
   const roomColumn = plan.room;
@@ -112,7 +117,8 @@ export function createMapper(settings: MapperSettings, plan: ColumnPlan): (field
     for (const slot of slots) {
       let value = slot.fallback;
       if (slot.column >= 0) {
-        const cell = fields[slot.column]!.trim();
+        let cell = fields[slot.column]!.trim();
+        if (slot.joined >= 0) cell = joinName(cell, fields[slot.joined]!.trim());
         if (cell !== '') value = parsePropertyValue(slot.spec, cell, slot.header);
       }
       // is_owner false is Daily's default: leaving it out keeps tokens short.
@@ -123,6 +129,11 @@ export function createMapper(settings: MapperSettings, plan: ColumnPlan): (field
     }
     return { claims, room, nbf, exp };
   };
+}
+
+/** "Ada" + "Lovelace" -> "Ada Lovelace"; either alone when the other is empty. */
+function joinName(first: string, last: string): string {
+  return first === '' ? last : last === '' ? first : `${first} ${last}`;
 }
 
 /** 90061 -> "1d 1h 1m 1s"; for messages only. */

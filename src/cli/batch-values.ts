@@ -11,6 +11,9 @@ export interface BatchValues {
   allowAllRooms?: boolean;
   maxRejectRatio?: string;
   maxTokenLength?: number;
+  column?: string[];
+  strictColumns?: boolean;
+  allowEmpty?: boolean;
 }
 
 export function batchFlags(values: BatchValues): RunFlags {
@@ -24,5 +27,8 @@ export function batchFlags(values: BatchValues): RunFlags {
     allowAllRooms: values.allowAllRooms,
     maxRejectRatio: values.maxRejectRatio,
     maxTokenLength: values.maxTokenLength,
+    columns: values.column,
+    strictColumns: values.strictColumns,
+    allowEmpty: values.allowEmpty,
   };
 }

@@ -54,6 +54,15 @@ function batchOptions(command: 'run' | 'check'): Option[] {
       `fail the run (exit 3) when more rows than this share are rejected, 0 to 1 (job default ${JOB_DEFAULTS.max_reject_ratio})`,
     ),
     new Option(
+      '--column <column=header>',
+      'read a known column from another header, e.g. --column user_name="Full Name" (repeatable; over the job\'s columns:)',
+    ).argParser((value: string, previous: string[] | undefined) => [...(previous ?? []), value]),
+    new Option(
+      '--strict-columns',
+      'fail (exit 2) when a column passing through looks meant for a known one (Display Nmae, Meeting ID), instead of warning',
+    ),
+    new Option('--allow-empty', 'publish an empty batch for a roster with a header and no rows, instead of failing with exit 3'),
+    new Option(
       '--max-token-length <n>',
       `reject a row whose token is longer than this many characters, ${TOKEN_LENGTH_RANGE.min} to ${TOKEN_LENGTH_RANGE.max} (job default ${JOB_DEFAULTS.max_token_length}, Daily's advice)`,
     ).argParser(wholeNumber('max-token-length', TOKEN_LENGTH_RANGE.min, TOKEN_LENGTH_RANGE.max)),

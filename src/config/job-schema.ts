@@ -82,6 +82,8 @@ export const jobSchema = z.strictObject({
   max_reject_ratio: z.number().min(0).max(1).default(D.max_reject_ratio),
   max_token_length: tokenLength.default(D.max_token_length),
   columns: z.partialRecord(z.enum(KNOWN_COLUMNS as [string, ...string[]]), z.string().min(1)).optional(),
+  strict_columns: z.boolean().default(false),
+  allow_empty: z.boolean().default(false),
   defaults: z.strictObject(defaultsShape).optional(),
   demo_key: z.boolean().default(D.demo_key),
   schedule: cronExpression.optional(),

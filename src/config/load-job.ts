@@ -7,7 +7,7 @@ import { basename, extname, join, resolve } from 'node:path';
 import type { z } from 'zod';
 import { MeetingTokensError } from '../errors.js';
 import { jobSchema, JOB_KEYS, DEFAULTS_KEYS, type JobFile } from './job-schema.js';
-import { nearest } from './suggest.js';
+import { nearest } from '../suggest.js';
 import { parseJobYaml, readJobText } from './read-job-file.js';
 
 export interface LoadedJob {

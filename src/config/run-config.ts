@@ -13,6 +13,8 @@ import { checkDefaults, checkRoomName, formatDuration } from '../claims/map-row.
 import { parseTime } from '../claims/values.js';
 import { rosterInOutputDir } from '../output/output-dir.js';
 import { Rejection } from '../claims/rejection.js';
+import { KNOWN_COLUMNS } from '../claims/column-plan.js';
+import { nearest } from '../suggest.js';
 
 export interface RunFlags {
   roster?: string | undefined;
@@ -27,6 +29,10 @@ export interface RunFlags {
   maxTokenLength?: number | undefined;
   /** Never call Daily: a missing domain id is an error rather than a lookup. */
   offline?: boolean | undefined;
+  /** `--column <column>=<header>`, each as given. */
+  columns?: readonly string[] | undefined;
+  strictColumns?: boolean | undefined;
+  allowEmpty?: boolean | undefined;
 }
 
 export interface RunConfig {
@@ -45,7 +51,12 @@ export interface RunConfig {
   maxRejectRatio: number;
   /** Longest token signed, in characters; a longer one rejects its row. */
   maxTokenLength: number;
+  /** The job's `columns:` with `--column` over it: known column -> header. */
   columns: Readonly<Record<string, string>> | undefined;
+  /** A passthrough column that looks meant for a known column is an error, not a warning. */
+  strictColumns: boolean;
+  /** A roster with a header and no rows publishes an empty batch instead of failing. */
+  allowEmpty: boolean;
   defaults: ReadonlyMap<string, unknown>;
   defaultRoom: string | undefined;
   demoKey: boolean;
@@ -150,10 +161,39 @@ export function buildRunConfig(loaded: LoadedJob | undefined, flags: RunFlags, o
     escapeFormulas: job.escape_formulas,
     maxRejectRatio,
     maxTokenLength: flags.maxTokenLength ?? job.max_token_length,
-    columns: job.columns as Readonly<Record<string, string>> | undefined,
+    columns: mergeColumns(job.columns as Readonly<Record<string, string>> | undefined, flags.columns),
+    strictColumns: flags.strictColumns ?? job.strict_columns ?? false,
+    allowEmpty: flags.allowEmpty ?? job.allow_empty ?? false,
     defaults,
     defaultRoom,
     demoKey: job.demo_key,
     keep: loaded ? job.keep : undefined,
   };
+}
+
+/** The job's `columns:` with each `--column <column>=<header>` over it; a flag names a known column once. */
+function mergeColumns(
+  fromJob: Readonly<Record<string, string>> | undefined,
+  flags: readonly string[] | undefined,
+): Readonly<Record<string, string>> | undefined {
+  if (flags === undefined || flags.length === 0) return fromJob;
+  const merged: Record<string, string> = { ...fromJob };
+  const given = new Set<string>();
+  for (const flag of flags) {
+    const eq = flag.indexOf('=');
+    const column = (eq < 0 ? flag : flag.slice(0, eq)).trim();
+    const header = eq < 0 ? '' : flag.slice(eq + 1).trim();
+    if (!KNOWN_COLUMNS.includes(column)) {
+      const hint = nearest(column, KNOWN_COLUMNS);
+      throw configError(
+        `--column ${flag}`,
+        `${column === '' ? 'no column' : `"${column}" is not a known column`}${hint ? ` (did you mean ${hint}?)` : ''}; give <column>=<header>, e.g. --column user_name="Full Name"`,
+      );
+    }
+    if (header === '') throw configError(`--column ${flag}`, `no header; give ${column}=<header>, e.g. --column ${column}="Full Name"`);
+    if (given.has(column)) throw configError(`--column ${flag}`, `${column} is mapped twice; give it once`);
+    given.add(column);
+    merged[column] = header;
+  }
+  return merged;
 }

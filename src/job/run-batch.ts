@@ -8,6 +8,7 @@ import { MeetingTokensError, EXIT } from '../errors.js';
 import type { RunConfig } from '../config/run-config.js';
 import type { ApiKey } from '../config/api-key.js';
 import { openRoster } from '../roster/open-roster.js';
+import { reportColumns } from './report-columns.js';
 import { keyFingerprint } from '../sign/fingerprint.js';
 import { chunkSpec, overRejectRatio, signRoster, workerCount, type Counts } from '../pipeline/sign-roster.js';
 import { csvRow } from '../output/csv-writer.js';
@@ -54,6 +55,7 @@ export async function runBatch(options: RunOptions): Promise<RunResult> {
   const names = await prepareOutput(config.outDir, config.rosterPath, config.job, now, log);
   const roster = await openRoster(config.rosterPath);
   const spec = chunkSpec(config, apiKey.key, domainId, iat, roster.headers);
+  const rosterColumns = reportColumns(spec.plan, config.job, config.strictColumns, log);
   if (!options.allowExpired) refuseExpiredBatch(latestPossibleExp(spec.plan, spec.settings), Date.now(), 'before signing');
   const workers = workerCount(options.workers, roster);
   log.info(
@@ -81,6 +83,14 @@ export async function runBatch(options: RunOptions): Promise<RunResult> {
         if (output.rejects.length > 0) await publication.rejects.write(output.rejects);
       },
     });
+    if (counts.read === 0 && !config.allowEmpty) {
+      // On a schedule, a roster with no rows is an upstream export that broke: say so, publish nothing.
+      throw new MeetingTokensError(
+        'ROSTER_EMPTY',
+        `roster ${config.rosterPath} has a header and no rows; nothing was published (allow_empty: true in the job, or --allow-empty, publishes an empty batch)`,
+        { job: config.job, file: config.rosterPath },
+      );
+    }
     const tooMany = overRejectRatio(counts, config.maxRejectRatio);
     if (!tooMany && !options.allowExpired && counts.written > 0) refuseExpiredBatch(counts.expMax, Date.now(), 'after signing');
     await options.beforePublish?.();
@@ -100,6 +110,7 @@ export async function runBatch(options: RunOptions): Promise<RunResult> {
       startedAt,
       iat,
       roster: rosterSummary,
+      rosterColumns,
       counts,
       duplicates,
       invariantOk: true,

@@ -10,6 +10,21 @@ import type { DuplicateSummary } from '../duplicates/duplicate-counter.js';
 
 export type RunStatus = 'done' | 'failed';
 
+/** How the roster's header was read: which header feeds each known column, which pass through. */
+export interface RosterColumns {
+  /** Known column -> the header feeding it, in roster order: `{ "user_name": "Full Name" }`; a joined name reads `"First Name + Last Name"`. */
+  columns: Record<string, string>;
+  /** Headers copied to the tokens file unchanged, in roster order. */
+  passthrough: string[];
+}
+
+/** The manifest's `roster`: the file as read, and how its header was read. */
+export interface ManifestRoster extends RosterColumns {
+  path: string;
+  bytes: number;
+  sha256: string;
+}
+
 export interface Manifest {
   job: string;
   run_id: string;
@@ -20,7 +35,7 @@ export interface Manifest {
   started_at: string;
   finished_at: string;
   issued_at: string;
-  roster: { path: string; bytes: number; sha256: string };
+  roster: ManifestRoster;
   rows_read: number;
   tokens_written: number;
   rows_rejected: number;
@@ -55,6 +70,7 @@ export interface ManifestInput {
   startedAt: Date;
   iat: number;
   roster: { bytes: number; sha256: string };
+  rosterColumns: RosterColumns;
   counts: { read: number; written: number; rejected: number; expMin: number; expMax: number };
   duplicates: DuplicateSummary;
   invariantOk: boolean;
@@ -75,7 +91,7 @@ export function buildManifest(m: ManifestInput): Manifest {
     started_at: m.startedAt.toISOString(),
     finished_at: new Date().toISOString(),
     issued_at: isoSeconds(m.iat),
-    roster: { path: m.rosterPath, ...m.roster },
+    roster: { path: m.rosterPath, ...m.roster, ...m.rosterColumns },
     rows_read: counts.read,
     tokens_written: counts.written,
     rows_rejected: counts.rejected,

@@ -82,12 +82,18 @@ export async function checkBatch(options: CheckOptions): Promise<CheckReport> {
     });
     const { counts } = signed;
     const overRatio = overRejectRatio(counts, config.maxRejectRatio);
-    const problem = overRatio
-      ? {
-          code: 'TOO_MANY_REJECTS',
-          message: `${counts.rejected} of ${counts.read} rows rejected, more than max_reject_ratio ${config.maxRejectRatio}: a run would publish no tokens (exit 3)`,
-        }
-      : expiredProblem(counts, options.allowExpired);
+    const problem =
+      counts.read === 0 && !config.allowEmpty
+        ? {
+            code: 'ROSTER_EMPTY',
+            message: `roster ${config.rosterPath} has a header and no rows: a run would publish nothing (exit 3); allow_empty: true in the job, or --allow-empty, publishes an empty batch`,
+          }
+        : overRatio
+          ? {
+              code: 'TOO_MANY_REJECTS',
+              message: `${counts.rejected} of ${counts.read} rows rejected, more than max_reject_ratio ${config.maxRejectRatio}: a run would publish no tokens (exit 3)`,
+            }
+          : expiredProblem(counts, options.allowExpired);
     return {
       config,
       // The reader takes comma-separated UTF-8, with or without a BOM, and nothing else.
@@ -100,7 +106,7 @@ export async function checkBatch(options: CheckOptions): Promise<CheckReport> {
       rejects: rejects.summary(),
       duplicates: signed.duplicates,
       problem,
-      exitCode: overRatio ? EXIT.tooManyRejects : problem ? EXIT.usage : EXIT.ok,
+      exitCode: overRatio || problem?.code === 'ROSTER_EMPTY' ? EXIT.tooManyRejects : problem ? EXIT.usage : EXIT.ok,
     };
   } finally {
     await roster.chunks.return(undefined);

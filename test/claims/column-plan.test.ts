@@ -22,9 +22,13 @@ describe('roster header', () => {
   });
 
   it.each([
-    [['room', 'room_name'], { roomOptional: false }, 'roster header: columns 1 ("room") and 2 ("room_name") both give room_name; keep one'],
+    [
+      ['room', 'room_name'],
+      { roomOptional: false },
+      'roster header: columns 1 ("room") and 2 ("room_name") both give room_name; keep one, or choose one with --column room_name="room_name" (columns: in a job)',
+    ],
     [['email', 'phone'], { roomOptional: false }, /none of the expected columns .* the first line must be a header row/],
-    [['name', 'email'], { roomOptional: false }, /no room_name \(or room\) column/],
+    [['name', 'email'], { roomOptional: false }, /no room_name \(or room, meeting\) column/],
     [['room'], { roomOptional: false, columns: { user_id: 'Badge' } }, 'columns.user_id: the roster has no column "Badge"'],
     [
       ['room', ' Enable_Prejoin_UI '],
@@ -66,7 +70,8 @@ describe('roster header', () => {
     };
     expect(error(['id', 'user_id', 'room'], { roomOptional: false })).toMatchObject({
       code: 'ROSTER_HEADER',
-      message: 'roster header: columns 1 ("id") and 2 ("user_id") both give user_id; keep one',
+      message:
+        'roster header: columns 1 ("id") and 2 ("user_id") both give user_id; keep one, or choose one with --column user_id="user_id" (columns: in a job)',
       context: { column: 'user_id' },
     });
     expect(error(['name'], { roomOptional: false })).toMatchObject({ context: { column: 'room_name' } });

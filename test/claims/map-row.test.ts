@@ -28,6 +28,23 @@ function mapOne(row: Record<string, string>, settings: Partial<MapperSettings> =
   }
 }
 
+describe('claim mapper: a name joined from first and last name', () => {
+  it('signs "First Last" as u, either part alone when the other is empty, the default when both are', () => {
+    const row = (first: string, last: string) => ({ room: 'a', 'First Name': first, 'Last Name': last });
+    expect(mapOne(row(' Ada ', 'Lovelace'))).toMatchObject({ u: 'Ada Lovelace' });
+    expect(mapOne(row('Ada', ''))).toMatchObject({ u: 'Ada' });
+    expect(mapOne(row('', 'Lovelace'))).toMatchObject({ u: 'Lovelace' });
+    expect(mapOne(row('', ''))).not.toHaveProperty('u');
+    expect(mapOne(row('', ''), { defaults: new Map([['user_name', 'Guest']]) })).toMatchObject({ u: 'Guest' });
+  });
+
+  it('names both columns when the joined name breaks a rule', () => {
+    expect(mapOne({ room: 'a', 'Given Name': 'A\u0007da', 'Family Name': 'L' })).toBe(
+      'Given Name + Family Name: contains a line break or another control character',
+    );
+  });
+});
+
 describe('claim mapper: always-set claims', () => {
   it('sets r, d, iat and exp = iat + ttl for a plain row, in that order', () => {
     const claims = mapOne({ room_name: 'demo' });
@@ -156,7 +173,7 @@ describe('claim mapper: rules', () => {
     ],
     ['user_id with NUL', { room: 'a', user_id: 'u\u00001' }, 'user_id: contains a line break or another control character'],
     ['boolean maybe', { room: 'a', is_owner: 'maybe' }, 'is_owner: "maybe" is not a boolean; use true/false, yes/no, y/n, t/f or 1/0'],
-    ['boolean y', { room: 'a', knocking: 'y' }, /knocking: "y" is not a boolean/],
+    ['boolean yep', { room: 'a', knocking: 'yep' }, /knocking: "yep" is not a boolean/],
     ['lang not in the list', { room: 'a', lang: 'xx' }, /lang: "xx" is not one of Daily's values/],
     ['lang wrong case', { room: 'a', lang: 'pt-br' }, /lang: "pt-br"/],
     ['enable_recording unknown', { room: 'a', enable_recording: 'tape' }, /enable_recording: "tape" is not one of/],

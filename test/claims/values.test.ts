@@ -22,7 +22,9 @@ group('values: booleans', () => {
     expect(parseBoolean(1, 'knocking')).toBe(true);
     expect(parseBoolean(0, 'knocking')).toBe(false);
     expect(() => parseBoolean(2, 'knocking')).toThrow(rejection('knocking: 2 is not a boolean; use true/false, yes/no, y/n, t/f or 1/0'));
-    expect(() => parseBoolean(null, 'knocking')).toThrow(rejection('knocking: null is not a boolean; use true/false, yes/no, y/n, t/f or 1/0'));
+    expect(() => parseBoolean(null, 'knocking')).toThrow(
+      rejection('knocking: null is not a boolean; use true/false, yes/no, y/n, t/f or 1/0'),
+    );
   });
 });
 

@@ -12,7 +12,8 @@ export function nearest(name: string, known: readonly string[]): string | undefi
   return best;
 }
 
-function distance(a: string, b: string): number {
+/** Levenshtein edit distance: insertions, deletions and substitutions of one character each. */
+export function distance(a: string, b: string): number {
   let previous = Array.from({ length: b.length + 1 }, (_, i) => i);
   for (let i = 1; i <= a.length; i++) {
     const current = [i];
