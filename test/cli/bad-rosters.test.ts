@@ -8,7 +8,7 @@ import { ROOT, runCli, tempDir, readCsv, hmacValid, payloadOf, DOMAIN_ID, NOW, K
 const BAD = join(ROOT, 'fixtures', 'bad');
 const STAMP = '20261127T100000Z';
 
-async function run(fixture: string, logLevel = 'silent') {
+async function run(fixture: string, logLevel = 'silent', extra: string[] = []) {
   const dir = tempDir();
   const out = join(dir, 'out');
   const result = await runCli([
@@ -25,6 +25,7 @@ async function run(fixture: string, logLevel = 'silent') {
     logLevel,
     '--max-reject-ratio',
     '1',
+    ...extra,
   ]);
   const base = join(out, fixture.replace(/\.csv$/, '') + `-${STAMP}`);
   const files = (() => {
@@ -54,11 +55,31 @@ describe('bad rosters (fixtures/bad)', () => {
     expect(r.files).toEqual([]);
   });
 
-  it('header only: done, 0 rows, a tokens file with just its header', async () => {
+  it('header only: exit 3, one line, nothing published (an export that broke upstream)', async () => {
     const r = await run('header-only.csv');
+    expect(r.code).toBe(3);
+    expect(r.stderr).toMatch(
+      /^meeting-tokens: roster \S+header-only\.csv has a header and no rows; nothing was published \(allow_empty: true in the job, or --allow-empty, publishes an empty batch\)\n$/,
+    );
+    expect(r.files).toEqual([]);
+  });
+
+  it('header only with --allow-empty, or allow_empty: true in the job: done, 0 rows, a tokens file with just its header', async () => {
+    const r = await run('header-only.csv', 'silent', ['--allow-empty']);
     expect(r.code).toBe(0);
     expect(r.manifest()).toMatchObject({ status: 'done', rows_read: 0, tokens_written: 0, rows_rejected: 0 });
     expect(r.tokens()).toEqual([]);
+
+    const dir = tempDir();
+    const job = join(dir, 'empty-ok.yaml');
+    writeFileSync(job, `roster: ${join(BAD, 'header-only.csv')}\nout: out\ndomain_id: ${DOMAIN_ID}\nallow_empty: true\n`);
+    const fromJob = await runCli(['run', job, '--now', NOW, '--log-level', 'silent', '--json'], { cwd: dir });
+    expect(fromJob.code).toBe(0);
+    expect(JSON.parse(fromJob.stdout)).toMatchObject({ status: 'done', rows_read: 0, tokens_written: 0 });
+    writeFileSync(job, `roster: ${join(BAD, 'header-only.csv')}\nout: out\ndomain_id: ${DOMAIN_ID}\n`);
+    const strict = await runCli(['run', job, '--now', NOW, '--log-level', 'silent'], { cwd: dir });
+    expect(strict.code).toBe(3);
+    expect(readdirSync(join(dir, 'out')).filter((f) => f.endsWith('.manifest.json'))).toHaveLength(1); // the first run's only
   });
 
   it('no usable header: exit 2 naming the columns expected', async () => {
