@@ -66,8 +66,8 @@ export function rejectsHeader(headers: readonly string[]): string[] {
 const norm = (name: string): string => name.trim().toLowerCase();
 
 /**
- * Refuses a roster whose columns would give an output file two columns of one name (compared as
- * header names are, ignoring case and surrounding spaces): a consumer that picks the first or the
+ * Refuses a roster whose columns would give an output file two columns of one name (compared
+ * ignoring case and surrounding spaces): a consumer that picks the first or the
  * last would take the roster author's value, a `join_url` to another site say. A passthrough
  * column may not be named like a column the tokens file adds (`join_url` too, even without a
  * domain name), no roster column like one the rejects file adds (`line`, `reason`), and no two
