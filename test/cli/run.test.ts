@@ -187,7 +187,7 @@ describe('meeting-tokens run (built CLI, real files)', () => {
     ['a bad ttl', (a: string[]) => [...a, '--ttl', 'soon'], /--ttl: "soon" is not a duration/],
     ['ttl over max_ttl', (a: string[]) => [...a, '--ttl', '40d'], /--ttl: 40d is longer than max_ttl 30d/],
     ['a bad --now', (a: string[]) => [...a, '--now', 'yesterday'], /--now: "yesterday" is not an ISO 8601 time/],
-    ['an unknown option', (a: string[]) => [...a, '--colour'], /Unknown option '--colour'; see --help/],
+    ['an unknown option', (a: string[]) => [...a, '--frobnicate'], /Unknown option '--frobnicate'; see --help/],
   ])('exit 2 on %s, one line on stderr', async (_name, change, message) => {
     const dir = tempDir();
     writeFile(dir, 'roster.csv', 'room\ndemo\n');
