@@ -32,7 +32,7 @@ export const NAME_PARTS = {
 } as const;
 
 /** Canonical column -> every header name it answers to by default (its own name first). */
-const DEFAULT_NAMES: ReadonlyMap<string, readonly string[]> = new Map([
+export const DEFAULT_NAMES: ReadonlyMap<string, readonly string[]> = new Map([
   ['room_name', ['room_name', ...SYNONYMS['room_name']!]],
   ['user_name', ['user_name', ...SYNONYMS['user_name']!]],
   ['user_id', ['user_id', ...SYNONYMS['user_id']!]],

@@ -6,7 +6,7 @@
  */
 import { distance } from '../suggest.js';
 import { columnMapping, type ColumnPlan } from './column-plan.js';
-import { DEFAULT_LOOKUP, fold } from './header-names.js';
+import { DEFAULT_LOOKUP, DEFAULT_NAMES, fold } from './header-names.js';
 
 export interface NearMiss {
   /** The passthrough header, as the roster has it. */
@@ -26,9 +26,6 @@ const WORD_HINTS: readonly [string, string][] = [
   ['host', 'is_owner'],
 ];
 
-/** How many edits a header may be from a known name and still look like it: none for short names, whose typos are other words. */
-const allowedEdits = (name: string): number => (name.length >= 9 ? 2 : name.length >= 5 ? 1 : 0);
-
 export function findNearMisses(plan: ColumnPlan): NearMiss[] {
   const { columns } = columnMapping(plan);
   const parts = new Set(plan.userNameParts ?? []);
@@ -42,24 +39,50 @@ export function findNearMisses(plan: ColumnPlan): NearMiss[] {
   return misses;
 }
 
-function lookalike(header: string): string | undefined {
-  const folded = fold(header);
-  const exact = DEFAULT_LOOKUP.get(folded);
-  if (exact !== undefined) return exact;
-  let best: string | undefined;
-  let bestEdits = Infinity;
-  for (const [name, column] of DEFAULT_LOOKUP) {
-    const edits = distance(folded, name);
-    if (edits <= allowedEdits(name) && edits < bestEdits) [best, bestEdits] = [column, edits];
-  }
-  if (best !== undefined) return best;
-  const words = new Set(
-    header
-      .replace(/(\p{Ll})(\p{Lu})/gu, '$1 $2')
-      .toLowerCase()
-      .split(/[^\p{L}\p{N}]+/u),
+/** `"Display Nmae"` -> display, nmae; `"OwnerId"` -> owner, id. */
+function wordsOf(header: string): string[] {
+  return header
+    .normalize('NFKC')
+    .replace(/(\p{Ll})(\p{Lu})/gu, '$1 $2')
+    .toLowerCase()
+    .split(/[^\p{L}\p{N}]+/u)
+    .filter((w) => w !== '');
+}
+
+/** Every default name as words, with its column: room_name -> room, name. */
+const KNOWN_WORDS: readonly [readonly string[], string][] = [...DEFAULT_NAMES].flatMap(([column, names]) =>
+  names.map((name): [string[], string] => [wordsOf(name), column]),
+);
+
+/**
+ * A typo of a known word: one edit, or two neighbours swapped (`nmae`). Short words must match
+ * exactly: their typos are other words (`id`/`is`, `host`/`most`), and so must a lone word of four
+ * letters or fewer.
+ */
+function typoOf(word: string, known: string, alone: boolean): boolean {
+  if (word === known) return true;
+  if (known.length <= (alone ? 4 : 3)) return false;
+  if (distance(word, known) <= 1) return true;
+  const i = [...word].findIndex((c, k) => c !== known[k]);
+  return (
+    word.length === known.length &&
+    i >= 0 &&
+    word[i] === known[i + 1] &&
+    word[i + 1] === known[i] &&
+    word.slice(i + 2) === known.slice(i + 2)
   );
-  return WORD_HINTS.find(([word]) => words.has(word))?.[1];
+}
+
+function lookalike(header: string): string | undefined {
+  const exact = DEFAULT_LOOKUP.get(fold(header));
+  if (exact !== undefined) return exact;
+  // Word by word, so that a real word one letter from a known name (Recorded, record id) is not taken for a typo.
+  const words = wordsOf(header);
+  const typo = KNOWN_WORDS.find(
+    ([known]) => known.length === words.length && known.every((k, i) => typoOf(words[i]!, k, known.length === 1)),
+  );
+  if (typo !== undefined) return typo[1];
+  return WORD_HINTS.find(([word]) => words.includes(word))?.[1];
 }
 
 /** One line: the column, what it looks like, and how to map it. */

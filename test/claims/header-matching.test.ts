@@ -125,6 +125,16 @@ describe('header matching: near misses', () => {
     );
   });
 
+  it('finds a typo of a known name, word by word: one edit or two letters swapped', () => {
+    expect(misses(['room', 'UserNmae', 'Meetings', 'Partcipant', 'Is Onwer', 'Knockin']).map((m) => [m.header, m.column])).toEqual([
+      ['UserNmae', 'user_name'],
+      ['Meetings', 'room_name'],
+      ['Partcipant', 'user_name'],
+      ['Is Onwer', 'is_owner'],
+      ['Knockin', 'knocking'],
+    ]);
+  });
+
   it('finds headers with name, id, room, owner or host as a word, and synonyms whose column is fed elsewhere', () => {
     expect(
       misses(['room', 'Meeting ID', 'Contact owner', 'Company Name', 'roomType', 'Host Email', 'OwnerId']).map((m) => [m.header, m.column]),
@@ -140,7 +150,24 @@ describe('header matching: near misses', () => {
   });
 
   it('leaves ordinary columns alone: no word inside a word, no short-name typos', () => {
-    expect(misses(['room', 'Email', 'Phone', 'City', 'Land', 'Provider', 'Valid', 'Hostname', 'Identity', 'Ort'])).toEqual([]);
+    expect(
+      misses([
+        'room',
+        'Email',
+        'Phone',
+        'City',
+        'Land',
+        'Provider',
+        'Valid',
+        'Hostname',
+        'Identity',
+        'Ort',
+        'Recorded',
+        'Contacted',
+        'Greeting',
+        'Romm',
+      ]),
+    ).toEqual([]);
   });
 
   it('says nothing of the first and last name columns it joins', () => {
