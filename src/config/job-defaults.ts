@@ -11,6 +11,8 @@ export const JOB_DEFAULTS = {
   max_reject_ratio: 0.5,
   /** Daily's advice: tokens under about 2048 characters (URLs and mail clients cut longer). */
   max_token_length: 2048,
+  strict_columns: false,
+  allow_empty: false,
   demo_key: false,
   timezone: 'UTC',
   catch_up: true,
