@@ -55,8 +55,8 @@ export async function runBatch(options: RunOptions): Promise<RunResult> {
   const names = await prepareOutput(config.outDir, config.rosterPath, config.job, now, log);
   const roster = await openRoster(config.rosterPath);
   const spec = chunkSpec(config, apiKey.key, domainId, iat, roster.headers);
-  const rosterColumns = reportColumns(spec.plan, config.job, config.strictColumns, log);
   if (!options.allowExpired) refuseExpiredBatch(latestPossibleExp(spec.plan, spec.settings), Date.now(), 'before signing');
+  const rosterColumns = reportColumns(spec.plan, config.job, config.strictColumns, log);
   const workers = workerCount(options.workers, roster);
   log.info(
     { job: config.job, roster: config.rosterPath, out: config.outDir, keyFingerprint: keyFingerprint(apiKey.key), iat, workers },
