@@ -8,7 +8,7 @@ import { MeetingTokensError, EXIT } from '../errors.js';
 import type { RunConfig } from '../config/run-config.js';
 import type { ApiKey } from '../config/api-key.js';
 import { openRoster } from '../roster/open-roster.js';
-import { reportColumns } from './report-columns.js';
+import { reportColumns } from '../pipeline/report-columns.js';
 import { keyFingerprint } from '../sign/fingerprint.js';
 import { chunkSpec, overRejectRatio, signRoster, workerCount, type Counts } from '../pipeline/sign-roster.js';
 import { csvRow } from '../output/csv-writer.js';

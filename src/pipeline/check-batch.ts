@@ -11,7 +11,8 @@ import type { Logger } from 'pino';
 import { EXIT, MeetingTokensError } from '../errors.js';
 import type { CheckConfig } from '../config/run-config.js';
 import { openRoster } from '../roster/open-roster.js';
-import { columnMapping, type ColumnMapping } from '../claims/column-mapping.js';
+import type { ColumnMapping } from '../claims/column-plan.js';
+import { reportColumns } from './report-columns.js';
 import { checkOutputDir, checkRosterOutsideOutputDir } from '../output/output-dir.js';
 import { latestPossibleExp, refuseExpiredBatch } from '../output/expired-batch.js';
 import type { DuplicateSummary } from '../duplicates/duplicate-counter.js';
@@ -67,6 +68,7 @@ export async function checkBatch(options: CheckOptions): Promise<CheckReport> {
     // reasons come back as they were written.
     const spec = chunkSpec({ ...config, escapeFormulas: false }, randomBytes(32).toString('hex'), domainId, iat, roster.headers);
     if (!options.allowExpired) refuseExpiredBatch(latestPossibleExp(spec.plan, spec.settings), Date.now(), 'before signing');
+    const mapping = reportColumns(spec.plan, config.job, config.strictColumns, log, false);
     const workers = workerCount(options.workers, roster);
     log.debug({ job: config.job, roster: config.rosterPath, iat, workers }, 'check started');
     const rejects = new RejectGroups();
@@ -97,7 +99,7 @@ export async function checkBatch(options: CheckOptions): Promise<CheckReport> {
     return {
       config,
       // The reader takes comma-separated UTF-8, with or without a BOM, and nothing else.
-      roster: { path: config.rosterPath, bytes: signed.roster.bytes, delimiter: ',', encoding: 'utf-8', ...columnMapping(spec.plan) },
+      roster: { path: config.rosterPath, bytes: signed.roster.bytes, delimiter: ',', encoding: 'utf-8', ...mapping },
       domainId,
       placeholderDomain: config.domainId === undefined,
       iat,

@@ -9,7 +9,8 @@ import { findNearMisses, nearMissMessage } from '../claims/near-misses.js';
 import { MeetingTokensError } from '../errors.js';
 import type { RosterColumns } from '../output/manifest.js';
 
-export function reportColumns(plan: ColumnPlan, job: string, strict: boolean, log: Logger): RosterColumns {
+/** `announce: false` leaves out the mapping's info line (a `check` prints the mapping itself). */
+export function reportColumns(plan: ColumnPlan, job: string, strict: boolean, log: Logger, announce = true): RosterColumns {
   const mapping = columnMapping(plan);
   const misses = findNearMisses(plan);
   if (strict && misses.length > 0) {
@@ -27,7 +28,7 @@ export function reportColumns(plan: ColumnPlan, job: string, strict: boolean, lo
   }
   const fed = Object.entries(mapping.columns).map(([column, header]) => `${column} <- "${header}"`);
   const through = mapping.passthrough.length > 0 ? mapping.passthrough.map((h) => `"${h}"`).join(', ') : 'none';
-  log.info({ job, ...mapping }, `roster columns: ${fed.join(', ')}; passed through: ${through}`);
+  if (announce) log.info({ job, ...mapping }, `roster columns: ${fed.join(', ')}; passed through: ${through}`);
   for (const miss of misses) log.warn({ job, column: miss.header, looksLike: miss.column }, nearMissMessage(miss));
   return mapping;
 }
