@@ -1,0 +1,54 @@
+/**
+ * The checks a run makes against its output profile: header names once at start, cell lengths once
+ * per output cell. Pure functions of the profile record (profiles.ts) and their arguments.
+ */
+import { plural } from '../plural.js';
+import type { MailerProfile } from './profiles.js';
+import { codePointLength, overBytes, overCharacters, utf8Length } from './text-length.js';
+
+/**
+ * Everything wrong with `names` as the header of a file for `profile`, one line per problem
+ * (empty when it is fine): a name that breaks the naming rule, two names the mailer takes for one,
+ * too many columns, and no email column where the mailer needs one. `emailColumn` is the name the
+ * email column has in the file (by default the profile's own).
+ */
+export function checkHeaderNames(profile: MailerProfile, names: readonly string[], emailColumn?: string): string[] {
+  const problems: string[] = [];
+  const { header } = profile;
+  const key = (name: string): string => (header.caseInsensitive ? name.toLowerCase() : name);
+  const seen = new Map<string, number>();
+  names.forEach((name, index) => {
+    if (!header.pattern.test(name)) problems.push(`column ${index + 1} ("${name}"): ${header.describe}`);
+    const earlier = seen.get(key(name));
+    if (earlier === undefined) seen.set(key(name), index);
+    else {
+      const same = names[earlier] === name ? `are both "${name}"` : `("${names[earlier]}", "${name}") are one name to ${profile.label}`;
+      problems.push(`columns ${earlier + 1} and ${index + 1} ${same}`);
+    }
+  });
+  if (header.maxColumns !== undefined && names.length > header.maxColumns) {
+    problems.push(`${plural(names.length, 'column')}, ${profile.label} takes at most ${header.maxColumns}`);
+  }
+  const email = emailColumn ?? profile.columns?.['email'];
+  if (profile.email.required && email !== undefined && !seen.has(key(email))) {
+    problems.push(
+      `no ${email} column: ${profile.label} needs the recipient's email address; map the roster's email column to ${email} in columns:`,
+    );
+  }
+  return problems;
+}
+
+/**
+ * Null when `value` fits the profile's cell limit, else the reject reason: the column, the value's
+ * length, the limit and the remedy, e.g. "JOINURL: 418 bytes, Mailchimp keeps 255; use short links
+ * (links:)". Runs once per output cell: a value that fits returns without allocating.
+ */
+export function cellLimitProblem(profile: MailerProfile, column: string, value: string): string | null {
+  const limit = profile.cellLimit;
+  if (limit === undefined) return null;
+  if (limit.unit === 'bytes' ? !overBytes(value, limit.max) : !overCharacters(value, limit.max)) return null;
+  const length = limit.unit === 'bytes' ? utf8Length(value) : codePointLength(value);
+  const unit = limit.unit === 'bytes' ? 'byte' : 'character';
+  const remedy = /^https?:\/\//i.test(value) ? 'use short links (links:)' : 'shorten it in the roster';
+  return `${column}: ${plural(length, unit)}, ${profile.label} ${limit.verb} ${limit.max}; ${remedy}`;
+}
