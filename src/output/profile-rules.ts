@@ -9,7 +9,8 @@ import { codePointLength, overBytes, overCharacters, utf8Length } from './text-l
 /**
  * Everything wrong with `names` as the header of a file for `profile`, one line per problem
  * (empty when it is fine): a name that breaks the naming rule, two names the mailer takes for one,
- * too many columns, and no email column where the mailer needs one. `emailColumn` is the name the
+ * too many columns, no email column where the mailer needs one, and no identifier column where
+ * its imports need one. `emailColumn` is the name the
  * email column has in the file (by default the profile's own).
  */
 export function checkHeaderNames(profile: MailerProfile, names: readonly string[], emailColumn?: string): string[] {
@@ -30,10 +31,15 @@ export function checkHeaderNames(profile: MailerProfile, names: readonly string[
     problems.push(`${plural(names.length, 'column')}, ${profile.label} takes at most ${header.maxColumns}`);
   }
   const email = emailColumn ?? profile.columns?.['email'];
-  if (profile.email.required && email !== undefined && !seen.has(key(email))) {
+  if (profile.emailRequired && email !== undefined && !seen.has(key(email))) {
     problems.push(
       `no ${email} column: ${profile.label} needs the recipient's email address; map the roster's email column to ${email} in columns:`,
     );
+  }
+  const sets = profile.identifiers;
+  if (sets !== undefined && !sets.some((set) => set.every((name) => seen.has(key(name))))) {
+    const alternatives = sets.map((set) => set.join(' and ')).join(', or ');
+    problems.push(`no ${alternatives} column: ${profile.label} imports identify each user by it; add it in columns:`);
   }
   return problems;
 }

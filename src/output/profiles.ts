@@ -39,8 +39,16 @@ export interface MailerProfile {
   readonly lineEnding: '\n' | '\r\n';
   /** The limit every output cell meets, when the mailer has one. */
   readonly cellLimit?: FieldLimit;
-  /** The email column: whether the mailer needs one and keeps one row per address (imports key on it). */
-  readonly email: { readonly required: boolean; readonly unique: boolean };
+  /** Whether the file must have an email column (the mailer sends to it). */
+  readonly emailRequired: boolean;
+  /**
+   * The column a contact import keys on, by the column it takes its value from (`email`, or
+   * `user_id` for Braze's external_id): rows that repeat its value are one contact to the mailer,
+   * which keeps one of them. Undefined: every row is its own message.
+   */
+  readonly uniqueBy?: 'email' | 'user_id';
+  /** Header names the import needs, as alternatives: one of these sets must be there in full. */
+  readonly identifiers?: readonly (readonly string[])[];
   /** File limits: `maxRows` counts every line of the file, the header too; `maxBytes` the whole file. */
   readonly file: { readonly maxRows?: number; readonly maxBytes?: number };
   /** Records per API call, for the mailers that send from JSON in batches. */
@@ -75,7 +83,7 @@ export const PROFILES: Readonly<Record<ProfileName, MailerProfile>> = {
     escapeFormulas: true,
     bom: false,
     lineEnding: '\n',
-    email: { required: false, unique: false },
+    emailRequired: false,
     file: {},
     mergeTag: (column) => column,
   },
@@ -87,7 +95,7 @@ export const PROFILES: Readonly<Record<ProfileName, MailerProfile>> = {
     bom: true,
     lineEnding: '\r\n',
     cellLimit: { max: 32_767, unit: 'characters', verb: 'keeps' },
-    email: { required: false, unique: false },
+    emailRequired: false,
     file: { maxRows: 1_048_576 },
     mergeTag: (column) => column,
   },
@@ -103,7 +111,8 @@ export const PROFILES: Readonly<Record<ProfileName, MailerProfile>> = {
     bom: false,
     lineEnding: '\n',
     cellLimit: { max: 255, unit: 'bytes', verb: 'keeps' },
-    email: { required: true, unique: true },
+    emailRequired: true,
+    uniqueBy: 'email',
     file: {},
     columns: { email: 'EMAIL', user_name: 'FNAME', join_url: 'JOINURL', expires_local: 'JOINEXP' },
     mergeTag: (column) => `*|${column}|*`,
@@ -120,7 +129,8 @@ export const PROFILES: Readonly<Record<ProfileName, MailerProfile>> = {
     escapeFormulas: false,
     bom: false,
     lineEnding: '\n',
-    email: { required: true, unique: true },
+    emailRequired: true,
+    uniqueBy: 'email',
     file: { maxRows: 1_000_001, maxBytes: 5 * GB },
     apiBatch: 1000,
     columns: { email: 'email', user_name: 'first_name', join_url: 'join_url', expires_local: 'join_expires' },
@@ -137,7 +147,8 @@ export const PROFILES: Readonly<Record<ProfileName, MailerProfile>> = {
     escapeFormulas: false,
     bom: false,
     lineEnding: '\n',
-    email: { required: true, unique: true },
+    emailRequired: true,
+    uniqueBy: 'email',
     file: {},
     apiBatch: 50,
     columns: { email: 'email', user_name: 'name', join_url: 'join_url', expires_local: 'join_expires' },
@@ -154,7 +165,7 @@ export const PROFILES: Readonly<Record<ProfileName, MailerProfile>> = {
     escapeFormulas: false,
     bom: false,
     lineEnding: '\n',
-    email: { required: true, unique: false },
+    emailRequired: true,
     file: {},
     apiBatch: 500,
     columns: { email: 'email', user_name: 'name', join_url: 'join_url', expires_local: 'join_expires' },
@@ -167,7 +178,8 @@ export const PROFILES: Readonly<Record<ProfileName, MailerProfile>> = {
     escapeFormulas: false,
     bom: false,
     lineEnding: '\n',
-    email: { required: true, unique: true },
+    emailRequired: true,
+    uniqueBy: 'email',
     file: { maxRows: 1_048_576, maxBytes: 512 * MB },
     columns: { email: 'Email', user_name: 'First Name', join_url: 'join_url', expires_local: 'join_expires' },
     mergeTag: (column) => `{{ contact.${column} }}`,
@@ -184,9 +196,11 @@ export const PROFILES: Readonly<Record<ProfileName, MailerProfile>> = {
     bom: false,
     lineEnding: '\n',
     cellLimit: { max: 255, unit: 'characters', verb: 'allows' },
-    email: { required: true, unique: true },
+    emailRequired: true,
+    uniqueBy: 'user_id',
+    identifiers: [['external_id'], ['user_alias_name', 'user_alias_label']],
     file: { maxBytes: 500 * MB },
-    columns: { email: 'email', user_name: 'first_name', join_url: 'join_url', expires_local: 'join_expires' },
+    columns: { user_id: 'external_id', email: 'email', user_name: 'first_name', join_url: 'join_url', expires_local: 'join_expires' },
     mergeTag: (column) => `{{custom_attribute.\${${column}}}}`,
   },
 };

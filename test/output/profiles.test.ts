@@ -8,7 +8,8 @@ const mailers = [mailchimp, sendgrid, ses, postmark, hubspot, braze];
 
 describe('output profiles: file shape', () => {
   it("generic keeps today's file: formula escaping, no BOM, LF, no limits, today's columns", () => {
-    expect(generic).toMatchObject({ escapeFormulas: true, bom: false, lineEnding: '\n', email: { required: false, unique: false } });
+    expect(generic).toMatchObject({ escapeFormulas: true, bom: false, lineEnding: '\n', emailRequired: false });
+    expect(generic.uniqueBy).toBeUndefined();
     expect(generic.cellLimit).toBeUndefined();
     expect(generic.columns).toBeUndefined();
     expect(cellLimitProblem(generic, 'join_url', 'x'.repeat(100_000))).toBeNull();
@@ -20,10 +21,18 @@ describe('output profiles: file shape', () => {
 
   it('mailer profiles write data for a mail merge: no formula escaping, no BOM, and they need an email column', () => {
     for (const profile of mailers) {
-      expect(profile, profile.name).toMatchObject({ escapeFormulas: false, bom: false, email: { required: true } });
+      expect(profile, profile.name).toMatchObject({ escapeFormulas: false, bom: false, emailRequired: true });
       expect(profile.columns?.['join_url'], profile.name).toBeDefined();
     }
-    expect(mailers.filter((p) => p.email.unique).map((p) => p.name)).toEqual(['mailchimp', 'sendgrid', 'ses', 'hubspot', 'braze']);
+    // Contact imports key on the email address (Braze on external_id); Postmark sends each row.
+    expect(Object.fromEntries(mailers.map((p) => [p.name, p.uniqueBy]))).toEqual({
+      mailchimp: 'email',
+      sendgrid: 'email',
+      ses: 'email',
+      postmark: undefined,
+      hubspot: 'email',
+      braze: 'user_id',
+    });
   });
 
   it("every profile's own columns pass its own header rule", () => {
@@ -131,11 +140,15 @@ describe('output profiles: header names', () => {
     expect(checkHeaderNames(hubspot, [...columns, 'one more'])).toEqual(['1000 columns, HubSpot takes at most 999']);
   });
 
-  it('Braze: attribute names of 1 to 255 characters', () => {
-    expect(checkHeaderNames(braze, ['email', '🎉'.repeat(255)])).toEqual([]);
-    expect(checkHeaderNames(braze, ['email', '🎉'.repeat(256), ''])).toEqual([
-      `column 2 ("${'🎉'.repeat(256)}"): Braze attribute names have 1 to 255 characters and do not start or end with a space`,
-      'column 3 (""): Braze attribute names have 1 to 255 characters and do not start or end with a space',
+  it('Braze: attribute names of 1 to 255 characters, and an external_id or a user alias', () => {
+    expect(checkHeaderNames(braze, ['external_id', 'email', '🎉'.repeat(255)])).toEqual([]);
+    expect(checkHeaderNames(braze, ['user_alias_name', 'user_alias_label', 'email'])).toEqual([]);
+    expect(checkHeaderNames(braze, ['user_alias_name', 'email'])).toEqual([
+      'no external_id, or user_alias_name and user_alias_label column: Braze imports identify each user by it; add it in columns:',
+    ]);
+    expect(checkHeaderNames(braze, ['external_id', 'email', '🎉'.repeat(256), ''])).toEqual([
+      `column 3 ("${'🎉'.repeat(256)}"): Braze attribute names have 1 to 255 characters and do not start or end with a space`,
+      'column 4 (""): Braze attribute names have 1 to 255 characters and do not start or end with a space',
     ]);
   });
 
