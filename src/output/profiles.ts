@@ -114,6 +114,7 @@ export const PROFILES: Readonly<Record<ProfileName, MailerProfile>> = {
     emailRequired: true,
     uniqueBy: 'email',
     file: {},
+    apiBatch: 500,
     columns: { email: 'EMAIL', user_name: 'FNAME', join_url: 'JOINURL', expires_local: 'JOINEXP' },
     mergeTag: (column) => `*|${column}|*`,
   },
