@@ -9,6 +9,7 @@ import { KNOWN_COLUMNS } from '../claims/column-plan.js';
 import { PROPERTIES, UNSIGNABLE_PROPERTIES } from '../claims/properties.js';
 import { plural } from '../plural.js';
 import { JOB_DEFAULTS as D, TOKEN_LENGTH_RANGE } from './job-defaults.js';
+import { outputSchema, OUTPUT_KEYS, SPLIT_KEYS } from './output-schema.js';
 
 export const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 export const SUBDOMAIN = /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/i;
@@ -90,6 +91,7 @@ export const jobSchema = z.strictObject({
   timezone: timeZone.default(D.timezone),
   catch_up: z.boolean().default(D.catch_up),
   keep: z.number().int().min(1).default(D.keep),
+  output: outputSchema.optional(),
 });
 
 export type JobFile = z.infer<typeof jobSchema>;
@@ -97,3 +99,9 @@ export type JobFile = z.infer<typeof jobSchema>;
 /** Every key a job file may have at its top level, for "did you mean" hints. */
 export const JOB_KEYS: readonly string[] = Object.keys(jobSchema.shape);
 export const DEFAULTS_KEYS: readonly string[] = Object.keys(defaultsShape);
+/** The keys of each nested block, by its path, for the same hints. */
+export const NESTED_KEYS: Readonly<Record<string, readonly string[]>> = {
+  defaults: DEFAULTS_KEYS,
+  output: OUTPUT_KEYS,
+  'output.split': SPLIT_KEYS,
+};

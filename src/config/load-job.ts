@@ -6,7 +6,7 @@ import { readdirSync, existsSync } from 'node:fs';
 import { basename, extname, join, resolve } from 'node:path';
 import type { z } from 'zod';
 import { MeetingTokensError } from '../errors.js';
-import { jobSchema, JOB_KEYS, DEFAULTS_KEYS, type JobFile } from './job-schema.js';
+import { jobSchema, JOB_KEYS, NESTED_KEYS, type JobFile } from './job-schema.js';
 import { nearest } from '../suggest.js';
 import { parseJobYaml, readJobText } from './read-job-file.js';
 
@@ -103,7 +103,7 @@ export function loadJob(file: string): LoadedJob {
 function describeIssue(issue: z.core.$ZodIssue, data: unknown): string {
   const path = issue.path.join('.');
   if (issue.code === 'unrecognized_keys') {
-    const known = path === 'defaults' ? DEFAULTS_KEYS : JOB_KEYS;
+    const known = NESTED_KEYS[path] ?? JOB_KEYS;
     const more = issue.keys.length - MAX_KEYS_LISTED;
     return issue.keys
       .slice(0, MAX_KEYS_LISTED)

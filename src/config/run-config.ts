@@ -8,6 +8,7 @@ import { MeetingTokensError } from '../errors.js';
 import { MAX_TTL_LIMIT_SECONDS, parseDuration } from './duration.js';
 import { UUID, SUBDOMAIN, type JobFile } from './job-schema.js';
 import { JOB_DEFAULTS } from './job-defaults.js';
+import { unsupportedOutput } from './output-schema.js';
 import type { LoadedJob } from './load-job.js';
 import { checkDefaults, checkRoomName, formatDuration } from '../claims/map-row.js';
 import { parseTime } from '../claims/values.js';
@@ -79,6 +80,15 @@ export function buildRunConfig(loaded: LoadedJob | undefined, flags: RunFlags, o
   const where = (key: string, flag: string, fromFlag: boolean): string => (fromFlag || !loaded ? `--${flag}` : `${loaded.file}: ${key}`);
   // Paths in a job file are relative to the job file, so a daemon's working directory never matters.
   const base = loaded ? dirname(loaded.file) : process.cwd();
+
+  // Refused, not ignored: a file that looks right but is not what the mailer takes is worse than none.
+  const unsupported = job.output === undefined ? [] : unsupportedOutput(job.output);
+  if (unsupported.length > 0) {
+    throw configError(
+      `${loaded?.file ?? 'job'}: output`,
+      `${unsupported.join(', ')}: not written by this version yet; it writes today's file (profile generic, format csv): remove ${unsupported.length === 1 ? 'it' : 'them'} from the job`,
+    );
+  }
 
   const roster = flags.roster ?? job.roster;
   if (!roster) throw new MeetingTokensError('USAGE', 'no roster: give --roster <file.csv> or a job name');
