@@ -10,8 +10,8 @@ import { codePointLength, overBytes, overCharacters, utf8Length } from './text-l
  * Everything wrong with `names` as the header of a file for `profile`, one line per problem
  * (empty when it is fine): a name that breaks the naming rule, two names the mailer takes for one,
  * too many columns, no email column where the mailer needs one, and no identifier column where
- * its imports need one. `emailColumn` is the name the
- * email column has in the file (by default the profile's own).
+ * its imports need one. `emailColumn` is the name the email column has in the file (by default the
+ * profile's own).
  */
 export function checkHeaderNames(profile: MailerProfile, names: readonly string[], emailColumn?: string): string[] {
   const problems: string[] = [];

@@ -63,8 +63,9 @@ export interface MailerProfile {
   readonly mergeTag: (column: string) => string;
 }
 
-const MB = 1024 * 1024;
-const GB = 1024 * MB;
+// Decimal units: of "512 MB" read as 10^6 or 2^20 bytes, the smaller never exceeds the mailer's limit.
+const MB = 1_000_000;
+const GB = 1000 * MB;
 // Identifier-like names: what Handlebars, Mustachio and Liquid paths take without quoting.
 const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]*$/;
 const ANY_NAME: HeaderRule = {

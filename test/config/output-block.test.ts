@@ -50,7 +50,7 @@ describe('job files: the output: block', () => {
     [
       'parts of more bytes than the mailer takes',
       'output: { profile: braze, split: { bytes: 600000000 } }',
-      'output.split.bytes: 600000000 bytes are more than the 524288000 Braze takes a file',
+      'output.split.bytes: 600000000 bytes are more than the 500000000 Braze takes a file',
     ],
   ])('refuses %s with a line naming the file and key', (_name, yaml, message) => {
     expect(() => job(`${BASE}${yaml}\n`)).toThrow(expect.objectContaining({ code: 'CONFIG_INVALID' }));

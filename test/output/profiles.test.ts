@@ -44,9 +44,9 @@ describe('output profiles: file shape', () => {
 
   it('API batch sizes and file limits as the mailers document them', () => {
     expect([mailchimp.apiBatch, sendgrid.apiBatch, ses.apiBatch, postmark.apiBatch]).toEqual([500, 1000, 50, 500]);
-    expect(sendgrid.file).toEqual({ maxRows: 1_000_001, maxBytes: 5 * 1024 ** 3 });
-    expect(hubspot.file).toEqual({ maxRows: 1_048_576, maxBytes: 512 * 1024 ** 2 });
-    expect(braze.file).toEqual({ maxBytes: 500 * 1024 ** 2 });
+    expect(sendgrid.file).toEqual({ maxRows: 1_000_001, maxBytes: 5e9 });
+    expect(hubspot.file).toEqual({ maxRows: 1_048_576, maxBytes: 512e6 });
+    expect(braze.file).toEqual({ maxBytes: 500e6 });
   });
 
   it("merge tags in each mailer's syntax", () => {
