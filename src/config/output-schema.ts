@@ -6,7 +6,7 @@
 import { z } from 'zod';
 import { PROFILE_NAMES, PROFILES, type ProfileName } from '../output/profiles.js';
 import { checkHeaderNames } from '../output/profile-rules.js';
-import { nearest } from './suggest.js';
+import { nearest } from '../suggest.js';
 
 export const OUTPUT_FORMATS = ['csv', 'jsonl'] as const;
 

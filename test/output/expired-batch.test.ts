@@ -9,6 +9,7 @@ const plan = (notBefore = -1, expiresAt = -1): ColumnPlan => ({
   notBefore,
   expiresAt,
   properties: new Map(),
+  userNameParts: undefined,
   passthrough: [],
 });
 const settings = (extra: Partial<MapperSettings> = {}): MapperSettings => ({

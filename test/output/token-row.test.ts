@@ -9,6 +9,7 @@ const plan = (headers: string[], passthrough: number[]): ColumnPlan => ({
   notBefore: -1,
   expiresAt: -1,
   properties: new Map(),
+  userNameParts: undefined,
   passthrough,
 });
 
