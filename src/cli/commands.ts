@@ -100,7 +100,19 @@ export function runCommandSpec(done: ExitSink): Command {
       )
       .addArgument(new Argument('[job]', 'a job name (<jobs>/<job>.yaml) or the path of a .yaml/.yml job file'))
       .addOption(jobsOption())
-      .addOption(stateOption()),
+      .addOption(stateOption())
+      .addOption(
+        new Option(
+          '--check-rooms',
+          "list the domain's rooms at Daily first; reject rows whose room does not exist or expires before the token, warn once per public room",
+        ),
+      )
+      .addOption(
+        new Option(
+          '--ensure-rooms',
+          "like --check-rooms, and first create the missing rooms (private, expiring with the batch's latest token); the manifest lists them",
+        ),
+      ),
     batchOptions('run'),
   )
     .addOption(new Option('--offline', 'never call Daily: a missing domain id is an error instead'))

@@ -22,6 +22,8 @@ export interface RunValues extends OutputFlags, BatchValues {
   allowWeakKey?: boolean;
   workers?: number;
   offline?: boolean;
+  checkRooms?: boolean;
+  ensureRooms?: boolean;
   logLevel: LogLevel;
 }
 
@@ -32,7 +34,12 @@ export async function runCommand(jobName: string | undefined, values: RunValues)
   const progress = createProgress({ logLevel, quiet: values.quiet });
   const log = createLogger(logLevel, undefined, (message) => warnings.push(message), progress.clear);
   const loaded = jobName !== undefined ? loadJob(findJobFile(jobName, values.jobs)) : undefined;
-  const config = buildRunConfig(loaded, { ...batchFlags(values), offline: values.offline });
+  const config = buildRunConfig(loaded, {
+    ...batchFlags(values),
+    offline: values.offline,
+    checkRooms: values.checkRooms,
+    ensureRooms: values.ensureRooms,
+  });
   const apiKey = loadApiKey(process.env, { allowWeakKey: values.allowWeakKey ?? false, demoAllowed: config.demoKey });
   if (apiKey.source === 'demo') {
     log.warn({ job: config.job, demoKey: true }, `DAILY_API_KEY is not set and the job allows demo_key: ${DEMO_KEY_WARNING}`);

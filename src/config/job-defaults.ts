@@ -7,6 +7,8 @@ export const JOB_DEFAULTS = {
   ttl: '1d',
   max_ttl: '30d',
   allow_all_rooms: false,
+  check_rooms: false,
+  ensure_rooms: false,
   escape_formulas: true,
   max_reject_ratio: 0.5,
   /** Daily's advice: tokens under about 2048 characters (URLs and mail clients cut longer). */

@@ -79,6 +79,8 @@ export const jobSchema = z.strictObject({
   max_ttl: duration.default(D.max_ttl),
   not_before: z.union([z.string(), z.number().int().nonnegative()]).optional(),
   allow_all_rooms: z.boolean().default(D.allow_all_rooms),
+  check_rooms: z.boolean().default(D.check_rooms),
+  ensure_rooms: z.boolean().default(D.ensure_rooms),
   escape_formulas: z.boolean().default(D.escape_formulas),
   max_reject_ratio: z.number().min(0).max(1).default(D.max_reject_ratio),
   max_token_length: tokenLength.default(D.max_token_length),

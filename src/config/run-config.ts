@@ -34,6 +34,8 @@ export interface RunFlags {
   columns?: readonly string[] | undefined;
   strictColumns?: boolean | undefined;
   allowEmpty?: boolean | undefined;
+  checkRooms?: boolean | undefined;
+  ensureRooms?: boolean | undefined;
 }
 
 export interface RunConfig {
@@ -48,6 +50,10 @@ export interface RunConfig {
   maxTtlSeconds: number;
   notBefore: number | undefined;
   allowAllRooms: boolean;
+  /** List the domain's rooms before signing; reject rows for rooms that do not exist or expire first. */
+  checkRooms: boolean;
+  /** Create the missing rooms before signing (implies `checkRooms`). */
+  ensureRooms: boolean;
   escapeFormulas: boolean;
   maxRejectRatio: number;
   /** Longest token signed, in characters; a longer one rejects its row. */
@@ -135,6 +141,15 @@ export function buildRunConfig(loaded: LoadedJob | undefined, flags: RunFlags, o
     if (!(maxRejectRatio >= 0 && maxRejectRatio <= 1)) throw configError('--max-reject-ratio', 'must be a number from 0 to 1');
   }
 
+  const ensureRooms = flags.ensureRooms ?? job.ensure_rooms;
+  const checkRooms = ensureRooms || (flags.checkRooms ?? job.check_rooms);
+  if (checkRooms && flags.offline) {
+    const what = ensureRooms
+      ? where('ensure_rooms', 'ensure-rooms', flags.ensureRooms !== undefined)
+      : where('check_rooms', 'check-rooms', flags.checkRooms !== undefined);
+    throw new MeetingTokensError('USAGE', `${what} asks Daily for the domain's rooms, which --offline forbids`);
+  }
+
   const file = loaded?.file ?? 'job';
   let defaults: Map<string, unknown>;
   let notBefore: number | undefined;
@@ -168,6 +183,8 @@ export function buildRunConfig(loaded: LoadedJob | undefined, flags: RunFlags, o
     maxTtlSeconds,
     notBefore,
     allowAllRooms: flags.allowAllRooms ?? job.allow_all_rooms,
+    checkRooms,
+    ensureRooms,
     escapeFormulas: job.escape_formulas,
     maxRejectRatio,
     maxTokenLength: flags.maxTokenLength ?? job.max_token_length,

@@ -1,6 +1,7 @@
 /**
- * The two Daily REST endpoints this tool uses: `GET /` (the domain's id and name) and
- * `GET /meeting-tokens/:token` (does Daily accept this token?). Every request carries a timeout,
+ * The Daily REST endpoints this tool uses: `GET /` (the domain's id and name),
+ * `GET /meeting-tokens/:token` (does Daily accept this token?), `GET /rooms` (one page of the
+ * domain's rooms) and `POST /batch/rooms` (create rooms, all or none). Every request carries a timeout,
  * keeps under Daily's rate limit (20 requests/s), and retries 429 and 5xx answers with
  * exponential back-off. The key travels only in the Authorization header; no message or log
  * line carries it or a token.
@@ -31,6 +32,32 @@ export type TokenCheck =
 interface Answer {
   status: number;
   body: unknown;
+}
+
+/** A room as `GET /rooms` lists it: `config` holds only what differs from the defaults (`exp` when set). */
+export interface ListedRoom {
+  id: string;
+  name: string;
+  privacy: string;
+  config?: { exp?: unknown } | undefined;
+}
+
+/** One page of `GET /rooms`: newest room first, at most `ROOMS_PAGE_LIMIT`. */
+export interface RoomsPage {
+  totalCount: number;
+  rooms: ListedRoom[];
+}
+
+/** Daily: each call to `GET /rooms` returns at most 100 rooms. */
+export const ROOMS_PAGE_LIMIT = 100;
+/** Daily: at most 1,000 rooms per `POST /batch/rooms`. */
+export const BATCH_ROOMS_LIMIT = 1000;
+
+/** A room for `POST /batch/rooms`. */
+export interface NewRoom {
+  name: string;
+  privacy: 'private';
+  properties: { exp: number };
 }
 
 export class DailyClient {
@@ -77,14 +104,46 @@ export class DailyClient {
     throw this.unexpected('GET /meeting-tokens/:token', status, body);
   }
 
-  /** One request with rate limiting, timeout and retries; `label` names it in messages. */
-  private async request(path: string, label: string): Promise<Answer> {
+  /** One page of the domain's rooms, the page after room `startingAfter` (its id) when given. */
+  async listRoomsPage(startingAfter?: string): Promise<RoomsPage> {
+    const query = `?limit=${ROOMS_PAGE_LIMIT}${startingAfter !== undefined ? `&starting_after=${encodeURIComponent(startingAfter)}` : ''}`;
+    const { status, body } = await this.request(`/rooms${query}`, 'GET /rooms');
+    const page = body as { total_count?: unknown; data?: unknown } | undefined;
+    if (status !== 200 || typeof page?.total_count !== 'number' || !Array.isArray(page.data)) {
+      throw this.unexpected('GET /rooms', status, body);
+    }
+    for (const room of page.data as Partial<ListedRoom>[]) {
+      if (typeof room?.name !== 'string' || typeof room.id !== 'string') throw this.unexpected('GET /rooms', status, body);
+    }
+    return { totalCount: page.total_count, rooms: page.data as ListedRoom[] };
+  }
+
+  /** Creates up to `BATCH_ROOMS_LIMIT` rooms in one call; Daily creates all of them or none. */
+  async createRooms(rooms: readonly NewRoom[]): Promise<void> {
+    if (rooms.length > BATCH_ROOMS_LIMIT) throw new RangeError(`at most ${BATCH_ROOMS_LIMIT} rooms per call`);
+    const { status, body } = await this.request('/batch/rooms', 'POST /batch/rooms', JSON.stringify({ rooms }));
+    if (status === 200) return;
+    const { error, info } = errorFields(body);
+    throw new MeetingTokensError(
+      'DAILY_BAD_ANSWER',
+      `Daily API: POST /batch/rooms refused ${rooms.length} rooms (${status} ${error}${info ? `: ${info}` : ''}); none of them was created`,
+    );
+  }
+
+  /** One request with rate limiting, timeout and retries; `label` names it in messages; a payload makes it a POST. */
+  private async request(path: string, label: string, payload?: string): Promise<Answer> {
     for (let attempt = 1; ; attempt++) {
       await this.waitForSlot();
       let response: Response;
       try {
         response = await fetch(this.baseUrl + path, {
-          headers: { Authorization: `Bearer ${this.options.apiKey}`, Accept: 'application/json' },
+          method: payload === undefined ? 'GET' : 'POST',
+          headers: {
+            Authorization: `Bearer ${this.options.apiKey}`,
+            Accept: 'application/json',
+            ...(payload !== undefined ? { 'Content-Type': 'application/json' } : {}),
+          },
+          ...(payload !== undefined ? { body: payload } : {}),
           signal: AbortSignal.timeout(this.timeoutMs),
           redirect: 'error',
         });

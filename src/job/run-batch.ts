@@ -20,6 +20,11 @@ import { latestPossibleExp, refuseExpiredBatch } from '../output/expired-batch.j
 import type { DuplicateSummary } from '../duplicates/duplicate-counter.js';
 import type { Logger } from 'pino';
 import { plural } from '../plural.js';
+import { createMapper } from '../claims/map-row.js';
+import { clientFromEnv } from '../daily/client.js';
+import { prepareRooms, type RoomsStage } from '../rooms/prepare-rooms.js';
+import type { ChunkSpec } from '../pipeline/process-chunk.js';
+import { publicRoomWarning } from '../rooms/room-check.js';
 
 export interface RunOptions {
   config: RunConfig;
@@ -63,7 +68,10 @@ export async function runBatch(options: RunOptions): Promise<RunResult> {
     'run started',
   );
   const publication = await Publication.open(config.outDir, names);
+  const publicRooms = new Set<string>();
   try {
+    const rooms = config.checkRooms ? await roomsStage(config, apiKey, spec, log, signal) : undefined;
+    spec.rooms = rooms?.index;
     await publication.tokens.write(csvRow(tokensHeader(spec.plan, spec.joinBase !== undefined), config.escapeFormulas));
     await publication.rejects.write(csvRow(rejectsHeader(spec.plan.headers), config.escapeFormulas));
     const {
@@ -81,6 +89,11 @@ export async function runBatch(options: RunOptions): Promise<RunResult> {
       collect: async (output) => {
         if (output.tokens.length > 0) await publication.tokens.write(output.tokens);
         if (output.rejects.length > 0) await publication.rejects.write(output.rejects);
+        for (const room of output.publicRooms) {
+          if (publicRooms.has(room)) continue;
+          publicRooms.add(room);
+          log.warn({ job: config.job, room }, publicRoomWarning(room, rooms!.index.domain));
+        }
       },
     });
     if (counts.read === 0 && !config.allowEmpty) {
@@ -116,6 +129,7 @@ export async function runBatch(options: RunOptions): Promise<RunResult> {
       invariantOk: true,
       files,
       tooManyMessage,
+      rooms: rooms && { listed: rooms.index.rooms.size - rooms.created.length, created: rooms.created, public: [...publicRooms] },
     });
     await publication.commitManifest(manifest, signal);
     logFinish(log, config.job, counts, startedAt, names.manifest, duplicates, tooManyMessage);
@@ -125,6 +139,21 @@ export async function runBatch(options: RunOptions): Promise<RunResult> {
   } finally {
     await publication.close();
   }
+}
+
+/** Lists the domain's rooms (and creates the missing ones), before any row is signed. */
+function roomsStage(config: RunConfig, apiKey: ApiKey, spec: ChunkSpec, log: Logger, signal: AbortSignal | undefined): Promise<RoomsStage> {
+  return prepareRooms({
+    client: clientFromEnv(process.env, apiKey.key),
+    domain: config.domainName ?? spec.settings.domainId,
+    ensure: config.ensureRooms,
+    rosterPath: config.rosterPath,
+    mapRow: createMapper(spec.settings, spec.plan),
+    width: spec.plan.headers.length,
+    job: config.job,
+    log,
+    signal,
+  });
 }
 
 function logFinish(

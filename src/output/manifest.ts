@@ -53,6 +53,11 @@ export interface Manifest {
   /** Signed with the public demo key: Daily rejects every token of the batch. */
   demo_key: boolean;
   escape_formulas: boolean;
+  /**
+   * With `check_rooms`: rooms listed at Daily before signing, rooms `ensure_rooms` created (names),
+   * public rooms tokens were signed for (names); null when the run did not check rooms.
+   */
+  rooms: { listed: number; created: string[]; public: string[] } | null;
   tool: { name: string; version: string };
 }
 
@@ -77,6 +82,7 @@ export interface ManifestInput {
   files: Manifest['files'];
   /** Set when too many rows were rejected: the run failed and published no tokens. */
   tooManyMessage?: string | undefined;
+  rooms?: Manifest['rooms'] | undefined;
 }
 
 export function buildManifest(m: ManifestInput): Manifest {
@@ -106,6 +112,7 @@ export function buildManifest(m: ManifestInput): Manifest {
     key_source: m.keySource,
     demo_key: m.keySource === 'demo',
     escape_formulas: m.escapeFormulas,
+    rooms: m.rooms ?? null,
     tool: TOOL,
   };
 }

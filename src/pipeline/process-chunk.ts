@@ -7,7 +7,9 @@ import { parseRecords, UnclosedQuote, type ParsedRecord } from '../roster/csv-pa
 import { decodeRoster, NOT_UTF8 } from '../roster/utf8.js';
 import type { ColumnPlan } from '../claims/column-plan.js';
 import { createMapper, type MappedRow, type MapperSettings } from '../claims/map-row.js';
-import { Rejection } from '../claims/rejection.js';
+import { Rejection, reject } from '../claims/rejection.js';
+import { checkRoom } from '../rooms/room-check.js';
+import type { RoomIndex } from '../rooms/room-index.js';
 import { createSigner, type Sign } from '../sign/signer.js';
 import { isoSeconds, writeTokenRow } from '../output/columns.js';
 import { csvRow } from '../output/csv-writer.js';
@@ -20,6 +22,8 @@ import { JOB_DEFAULTS } from '../config/job-defaults.js';
 /** Daily advises keeping tokens under about 2048 characters (URLs and mail clients cut longer). */
 export const MAX_TOKEN_LENGTH: number = JOB_DEFAULTS.max_token_length;
 
+const NO_ROOMS: string[] = [];
+
 /** What a chunk needs to become output; structured-clonable for worker threads. */
 export interface ChunkSpec {
   plan: ColumnPlan;
@@ -30,6 +34,8 @@ export interface ChunkSpec {
   apiKey: string;
   /** Longest token signed, in characters (a job's max_token_length); default `MAX_TOKEN_LENGTH`. */
   maxTokenLength?: number | undefined;
+  /** The domain's rooms, when the run checks them (`check_rooms`); undefined costs a row nothing. */
+  rooms?: RoomIndex | undefined;
 }
 
 export interface ChunkContext {
@@ -39,6 +45,7 @@ export interface ChunkContext {
   joinBase: string | undefined;
   escapeFormulas: boolean;
   maxTokenLength: number;
+  rooms: RoomIndex | undefined;
 }
 
 /**
@@ -55,6 +62,8 @@ export interface ChunkResult<Rejects extends Uint8Array | string = Uint8Array | 
    * [(room, user_id) hash high, hash low, line low, line high].
    */
   duplicateRecords: Uint32Array;
+  /** Public rooms this chunk's tokens are for, each once (only when the run checks rooms). */
+  publicRooms: string[];
   read: number;
   written: number;
   rejected: number;
@@ -70,6 +79,7 @@ export function createChunkContext(spec: ChunkSpec): ChunkContext {
     joinBase: spec.joinBase,
     escapeFormulas: spec.escapeFormulas,
     maxTokenLength: spec.maxTokenLength ?? MAX_TOKEN_LENGTH,
+    rooms: spec.rooms,
   };
 }
 
@@ -94,7 +104,8 @@ export function processChunk(bytes: Uint8Array, firstLine: number, ctx: ChunkCon
 
 /** `notUtf8`: some fields may hold `NOT_UTF8` marks; their rows are rejected. */
 export function processRecords(records: readonly ParsedRecord[], ctx: ChunkContext, notUtf8 = false): ChunkResult<string> {
-  const { plan, mapRow, sign, joinBase, escapeFormulas, maxTokenLength } = ctx;
+  const { plan, mapRow, sign, joinBase, escapeFormulas, maxTokenLength, rooms } = ctx;
+  const publicRooms = rooms !== undefined ? new Set<string>() : undefined;
   const width = plan.headers.length;
   const tokens = new ByteWriter(records.length * 800 + 1024);
   let rejectsCsv = '';
@@ -121,6 +132,12 @@ export function processRecords(records: readonly ParsedRecord[], ctx: ChunkConte
     } else {
       try {
         mapped = mapRow(fields);
+        // An empty room is an all-rooms token (allow_all_rooms): no one room to check.
+        if (rooms !== undefined && mapped.room !== '') {
+          const check = checkRoom(rooms, mapped.room, mapped.exp);
+          if (check.problem !== undefined) reject(check.problem);
+          if (check.public) publicRooms!.add(mapped.room);
+        }
         token = sign(mapped.claims);
         if (token.length > maxTokenLength) reason = tooLong(token.length, maxTokenLength);
       } catch (error) {
@@ -159,6 +176,7 @@ export function processRecords(records: readonly ParsedRecord[], ctx: ChunkConte
     tokens: tokens.bytes(),
     rejects: rejectsCsv,
     duplicateRecords: duplicateRecords.subarray(0, keyed * WORDS),
+    publicRooms: publicRooms !== undefined ? [...publicRooms] : NO_ROOMS,
     read: records.length,
     written,
     rejected,

@@ -27,6 +27,7 @@ parentPort!.on('message', (request: ChunkRequest) => {
       tokens,
       rejects,
       duplicateRecords: result.duplicateRecords,
+      publicRooms: result.publicRooms,
       read: result.read,
       written: result.written,
       rejected: result.rejected,

@@ -1,0 +1,40 @@
+/**
+ * The rooms stage of a run with `check_rooms`: the domain's rooms listed once, before any row is
+ * signed, and with `ensure_rooms` the missing ones created. What it returns goes to every chunk
+ * (the index) and into the manifest (the rooms created).
+ */
+import type { Logger } from 'pino';
+import type { DailyClient } from '../daily/client.js';
+import type { MappedRow } from '../claims/map-row.js';
+import { plural } from '../plural.js';
+import { listDomainRooms, type RoomIndex } from './room-index.js';
+import { ensureRooms } from './ensure-rooms.js';
+
+export interface RoomsStageOptions {
+  client: DailyClient;
+  /** How messages name the domain: its name, else its id. */
+  domain: string;
+  ensure: boolean;
+  rosterPath: string;
+  mapRow: (fields: readonly string[]) => MappedRow;
+  /** Fields a roster record has (the header's). */
+  width: number;
+  job: string;
+  log: Logger;
+  signal?: AbortSignal | undefined;
+}
+
+export interface RoomsStage {
+  index: RoomIndex;
+  /** Rooms created by `ensure_rooms`, in roster order. */
+  created: string[];
+}
+
+export async function prepareRooms(options: RoomsStageOptions): Promise<RoomsStage> {
+  const { client, domain, job, log } = options;
+  const index = await listDomainRooms(client, domain);
+  log.info({ job, domain, rooms: index.rooms.size }, `listed ${plural(index.rooms.size, 'room')} of domain \`${domain}\` at Daily`);
+  const created = options.ensure ? await ensureRooms({ ...options, index }) : [];
+  if (options.ensure) log.info({ job, domain, created: created.length }, `created ${plural(created.length, 'missing room')}`);
+  return { index, created };
+}
