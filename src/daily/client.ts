@@ -8,6 +8,7 @@
  */
 import { MeetingTokensError } from '../errors.js';
 import { UUID } from '../config/job-schema.js';
+import { plural } from '../plural.js';
 
 export const DEFAULT_API_URL = 'https://api.daily.co/v1';
 /** Daily: 20 requests per second for most endpoints. */
@@ -126,7 +127,7 @@ export class DailyClient {
     const { error, info } = errorFields(body);
     throw new MeetingTokensError(
       'DAILY_BAD_ANSWER',
-      `Daily API: POST /batch/rooms refused ${rooms.length} rooms (${status} ${error}${info ? `: ${info}` : ''}); none of them was created`,
+      `Daily API: POST /batch/rooms refused ${plural(rooms.length, 'room')} (${status} ${error}${info ? `: ${info}` : ''}); none of them was created`,
     );
   }
 

@@ -17,7 +17,7 @@ const OK_PRIVATE: RoomCheck = Object.freeze({ problem: undefined, public: false 
 const OK_PUBLIC: RoomCheck = Object.freeze({ problem: undefined, public: true });
 
 /** `room`: the room name a token is signed for (never empty); `exp`: the token's exp, unix seconds. */
-export function checkRoom(index: RoomIndex, room: string, exp: number): RoomCheck {
+export function checkRoom(index: Pick<RoomIndex, 'domain' | 'rooms'>, room: string, exp: number): RoomCheck {
   const facts = index.rooms.get(room);
   if (facts === undefined) {
     return { problem: `room \`${room}\` does not exist on domain \`${index.domain}\``, public: false };
