@@ -16,6 +16,8 @@ import {
   type PublishedManifest,
 } from '../verify/manifest-check.js';
 import { plural } from '../plural.js';
+import { decodeJwt } from 'jose';
+import { onlineDifferences } from '../verify/compare-online.js';
 
 /** `verify`'s options as parsed from its declaration (commands.ts). */
 export interface VerifyValues extends OutputFlags {
@@ -60,6 +62,13 @@ export async function verifyCommand(file: string, values: VerifyValues): Promise
   if (online && online.accepted < online.sampled) {
     throw new MeetingTokensError('VERIFY_FAILED', `Daily refused ${online.sampled - online.accepted} of ${online.sampled} sampled tokens`);
   }
+  if (online && online.differences.length > 0) {
+    const where = online.differences.map((d) => `line ${d.line}: ${d.properties.join(', ')}`).join('; ');
+    throw new MeetingTokensError(
+      'VERIFY_FAILED',
+      `Daily reads ${online.differences.length} of ${online.sampled} sampled tokens otherwise than they were signed (${where})`,
+    );
+  }
   return 0;
 }
 
@@ -75,19 +84,28 @@ function badSignatureSummary(report: VerifyReport, manifest: PublishedManifest |
 /** Asks Daily about each sampled token; prints one line each (not with --json or --quiet). */
 async function checkOnline(sample: VerifyReport['sample'], apiKey: string, now: Date, flags: OutputFlags): Promise<OnlineResult> {
   const client = clientFromEnv(process.env, apiKey);
-  const result: OnlineResult = { sampled: sample.length, accepted: 0, refused: [] };
+  const result: OnlineResult = { sampled: sample.length, accepted: 0, refused: [], differences: [] };
   for (const { line, token, nbf } of sample.sort((a, b) => a.line - b.line)) {
     // A token not valid yet is still Daily's to judge: ignoreNbf asks about everything else.
     const answer = await client.checkToken(token, nbf !== undefined && nbf * 1000 > now.getTime());
     if (answer.accepted) {
       result.accepted++;
       printDetail(flags, `line ${line}: accepted by Daily ${JSON.stringify(answer.properties)}\n`);
+      // The signature was checked offline before the sample was drawn: the claims are the ones signed.
+      const properties = onlineDifferences(decodeJwt(token), answer.properties);
+      if (properties.length > 0) {
+        result.differences.push({ line, properties });
+        printDetail(flags, `line ${line}: Daily reads otherwise than signed: ${properties.join(', ')}\n`);
+      }
     } else {
       const reason = `${answer.status} ${answer.error}${answer.info ? `: ${answer.info}` : ''}`;
       result.refused.push({ line, reason });
       printDetail(flags, `line ${line}: refused by Daily (${reason})\n`);
     }
   }
-  printDetail(flags, `online: ${result.accepted} of ${result.sampled} sampled tokens accepted by Daily\n`);
+  printDetail(
+    flags,
+    `online: ${result.accepted} of ${result.sampled} sampled tokens accepted by Daily, ${result.differences.length} read otherwise than signed\n`,
+  );
   return result;
 }

@@ -6,6 +6,8 @@ export interface OnlineResult {
   sampled: number;
   accepted: number;
   refused: { line: number; reason: string }[];
+  /** Accepted tokens whose properties Daily reads otherwise than they were signed: the properties, each with how. */
+  differences: { line: number; properties: string[] }[];
 }
 
 export interface VerifyResultJson {
@@ -25,7 +27,10 @@ export interface VerifyResultJson {
 export function verifyResultJson(file: string, report: VerifyReport, online: OnlineResult | undefined): VerifyResultJson {
   return {
     file,
-    ok: report.badSignature === 0 && report.mismatched === 0 && (online === undefined || online.accepted === online.sampled),
+    ok:
+      report.badSignature === 0 &&
+      report.mismatched === 0 &&
+      (online === undefined || (online.accepted === online.sampled && online.differences.length === 0)),
     tokens: report.rows,
     valid: report.valid,
     bad_signatures: report.badSignature,

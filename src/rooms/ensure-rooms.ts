@@ -48,7 +48,10 @@ export async function ensureRooms(options: EnsureRoomsOptions): Promise<string[]
     await client.createRooms(batch.map((name) => ({ name, privacy: 'private', properties: { exp: latestExp } })));
     for (const room of batch) {
       index.rooms.set(room, { public: false, exp: latestExp });
-      log.info({ job, room, exp: latestExp }, `created room \`${room}\` on domain \`${index.domain}\` (private, exp ${isoSeconds(latestExp)})`);
+      log.info(
+        { job, room, exp: latestExp },
+        `created room \`${room}\` on domain \`${index.domain}\` (private, exp ${isoSeconds(latestExp)})`,
+      );
     }
   }
   return names;

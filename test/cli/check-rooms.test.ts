@@ -86,7 +86,7 @@ describe('--check-rooms', () => {
     expect(r.manifest.rooms).toEqual({ listed: 3, created: [], public: ['lobby'] });
   });
 
-  it("rejects a row whose token would expire after its room; an earlier expires_at passes", async () => {
+  it('rejects a row whose token would expire after its room; an earlier expires_at passes', async () => {
     const early = new Date((NOW_S + 1800) * 1000).toISOString();
     const r = await run(`room,name,expires_at\nclosing,Ada,\nclosing,Bob,${early}\n`, ['--check-rooms']);
     expect(r.code).toBe(0);

@@ -21,6 +21,7 @@ beforeEach(() => {
   daily.rateLimitNext = 0;
   daily.delayMs = 0;
   daily.malformed = false;
+  daily.misread = undefined;
 });
 
 const env = () => ({ DAILY_API_URL: daily.url });
@@ -196,6 +197,33 @@ describe('verify --online', () => {
     expect(result.code).toBe(1);
     expect(result.stdout).toContain('1 expired');
     expect(result.stdout).toMatch(/line 2: refused by Daily \(400 invalid-request-error: token expired\)/);
+  });
+
+  it('compares what Daily reads with what was signed: a misread property fails (exit 1), named, in text and JSON', async () => {
+    const file = await signed('room,name,start_video_off,knocking\na,Ada,true,true\nb,Bob,true,true\n', ['--domain-id', DOMAIN_ID]);
+    const good = await runCli(['verify', file, '--online'], { env: env() });
+    expect(good.code).toBe(0);
+    expect(good.stdout).toContain('online: 2 of 2 sampled tokens accepted by Daily, 0 read otherwise than signed');
+    daily.misread = { property: 'start_video_off', value: false };
+    const bad = await runCli(['verify', file, '--online'], { env: env() });
+    expect(bad.code).toBe(1);
+    expect(bad.stdout).toContain(
+      'line 2: Daily reads otherwise than signed: start_video_off (Daily reads another value than the one signed)\n',
+    );
+    expect(bad.stderr).toBe(
+      'meeting-tokens: Daily reads 2 of 2 sampled tokens otherwise than they were signed ' +
+        '(line 2: start_video_off (Daily reads another value than the one signed); line 3: start_video_off (Daily reads another value than the one signed))\n',
+    );
+    const json = await runCli(['verify', file, '--online', '--json'], { env: env() });
+    expect(json.code).toBe(1);
+    expect(JSON.parse(json.stdout)).toMatchObject({
+      ok: false,
+      online: {
+        sampled: 2,
+        accepted: 2,
+        differences: [{ line: 2, properties: [expect.stringMatching(/^start_video_off /)] }, { line: 3 }],
+      },
+    });
   });
 
   it('--sample without --online is a usage error', async () => {

@@ -32,12 +32,12 @@ describe('checkRoom', () => {
 
   it("rejects a token whose exp is after the room's exp, with both times", () => {
     expect(checkRoom(index, 'ends-early', EXP).problem).toBe(
-      'room `ends-early` expires at 2027-01-15T07:00:00Z, before this token\'s exp 2027-01-15T08:00:00Z: ' +
+      "room `ends-early` expires at 2027-01-15T07:00:00Z, before this token's exp 2027-01-15T08:00:00Z: " +
         "Daily refuses joins after the room's exp; give an earlier expires_at or extend the room",
     );
   });
 
-  it("passes a token expiring with the room or before it", () => {
+  it('passes a token expiring with the room or before it', () => {
     expect(checkRoom(index, 'ends-early', EXP - 3600).problem).toBeUndefined();
     expect(checkRoom(index, 'ends-with-token', EXP)).toEqual({ problem: undefined, public: true });
   });
