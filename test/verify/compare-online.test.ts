@@ -22,7 +22,8 @@ describe('onlineDifferences', () => {
   });
 
   it("names a signed property missing from Daily's answer", () => {
-    const { user_name: _dropped, ...rest } = asDaily;
+    const rest: Record<string, unknown> = { ...asDaily };
+    delete rest['user_name'];
     expect(onlineDifferences(claims, rest)).toEqual(["user_name (signed, not in Daily's answer)"]);
   });
 
