@@ -187,14 +187,20 @@ export function verifyCommandSpec(done: ExitSink): Command {
         '(DAILY_API_KEY or DAILY_API_KEY_FILE): the signature, and that its claims match the row (room, user name, ' +
         "user id, owner, exp, join link, the manifest's domain id). Tokens that do not verify with the key are one " +
         'summary line, naming the key the manifest names when it is another (by fingerprint, or "the demo key"). ' +
-        'Expired tokens are counted but are not a failure. Exits 1 on a file that differs from its manifest, any bad ' +
-        'signature or mismatch, or a token Daily refused.',
+        "Expired tokens are counted but are not a failure. With --online, each sampled token's properties as Daily reads " +
+        'them are compared with the claims signed. Exits 1 on a file that differs from its manifest, any bad ' +
+        'signature or mismatch, a token Daily refused, or a property Daily reads otherwise than signed.',
     )
     .addArgument(new Argument('<file>', 'a published tokens CSV'))
     .addOption(new Option('--manifest <file>', 'the batch manifest, for a tokens file that is not beside its own'))
     .addOption(nowOption('check expiry against this time instead of now'))
     .addOption(allowWeakKeyOption())
-    .addOption(new Option('--online', 'also ask Daily (GET /meeting-tokens/:token) about a random sample of tokens'))
+    .addOption(
+      new Option(
+        '--online',
+        'also ask Daily (GET /meeting-tokens/:token) about a random sample of tokens and compare what it reads with what was signed',
+      ),
+    )
     .addOption(new Option('--sample <n>', 'how many tokens --online asks about (default 5)').argParser(wholeNumber('sample', 1, 1000)))
     .addOption(jsonOption('the counts and the bad lines'))
     .addOption(quietOption())
