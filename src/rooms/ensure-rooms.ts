@@ -10,7 +10,8 @@
  * so a roster changed between the passes can never sign for a room that does not exist.
  */
 import type { Logger } from 'pino';
-import { BATCH_ROOMS_LIMIT, type DailyClient } from '../daily/client.js';
+import type { DailyClient } from '../daily/client.js';
+import { BATCH_ROOMS_LIMIT } from '../daily/room-types.js';
 import { MeetingTokensError, abortError } from '../errors.js';
 import { openRoster } from '../roster/open-roster.js';
 import { decodeRoster, NOT_UTF8 } from '../roster/utf8.js';

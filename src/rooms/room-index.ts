@@ -4,7 +4,8 @@
  * before), kept in memory as name -> what a token for it must respect. A domain has at most tens
  * of thousands of rooms: a few MB, and one Map lookup a row.
  */
-import { ROOMS_PAGE_LIMIT, type DailyClient, type ListedRoom } from '../daily/client.js';
+import type { DailyClient } from '../daily/client.js';
+import { ROOMS_PAGE_LIMIT, type ListedRoom } from '../daily/room-types.js';
 import { MeetingTokensError } from '../errors.js';
 
 /** What a token for one room must respect. */
