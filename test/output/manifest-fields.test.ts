@@ -55,6 +55,7 @@ describe('manifest fields', () => {
       key_source: 'DAILY_API_KEY',
       demo_key: false,
       escape_formulas: true,
+      rooms: null,
       tool: TOOL,
     });
     expect(m).not.toHaveProperty('error');
