@@ -1,7 +1,9 @@
 // Deterministic roster of realistic width for benchmarks: email, room, a name with quotes and
-// commas, id, owner. Written to a file, never committed.
+// commas, id, owner. Written to a file, never committed; comma-separated UTF-8 by default, or
+// with another delimiter and encoding as spreadsheets export it.
 import { createWriteStream } from 'node:fs';
 import { once } from 'node:events';
+import iconv from 'iconv-lite';
 
 const FIRST = [
   'Ada',
@@ -34,22 +36,30 @@ const LAST = [
   'Perlman',
 ];
 
-/** Writes `rows` data rows to `path`; row i is the same on every run. */
-export async function writeRoster(path, rows) {
+/**
+ * Writes `rows` data rows to `path`; row i is the same on every run. `delimiter` separates the
+ * fields; `encoding` is `utf-8`, `utf-16le` (with a byte-order mark) or a code page iconv-lite
+ * knows (`windows-1252`).
+ */
+export async function writeRoster(path, rows, { delimiter = ',', encoding = 'utf-8' } = {}) {
   const out = createWriteStream(path, { highWaterMark: 1 << 20 });
-  out.write('email,room,name,id,owner\n');
+  const encode = (text) =>
+    encoding === 'utf-8' ? text : encoding === 'utf-16le' ? Buffer.from(text, 'utf16le') : iconv.encode(text, encoding);
+  if (encoding === 'utf-16le') out.write(Buffer.from([0xff, 0xfe]));
+  const d = delimiter;
+  out.write(encode(['email', 'room', 'name', 'id', 'owner'].join(d) + '\n'));
   let chunk = '';
   for (let i = 0; i < rows; i++) {
     const first = FIRST[i % FIRST.length];
     const last = LAST[(i * 7) % LAST.length];
     const name = i % 5 === 0 ? `"${last}, ${first} ""${first.slice(0, 2)}"""` : i % 3 === 0 ? `"${last}, ${first}"` : `${first} ${last}`;
-    chunk += `${first.toLowerCase()}.${i}@example.com,room-${(i * 2654435761) % 5000},${name},user-${i.toString(36)},${i % 40 === 0 ? 'yes' : 'no'}\n`;
+    chunk += `${first.toLowerCase()}.${i}@example.com${d}room-${(i * 2654435761) % 5000}${d}${name}${d}user-${i.toString(36)}${d}${i % 40 === 0 ? 'yes' : 'no'}\n`;
     if (chunk.length > 1 << 16) {
-      if (!out.write(chunk)) await once(out, 'drain');
+      if (!out.write(encode(chunk))) await once(out, 'drain');
       chunk = '';
     }
   }
-  out.end(chunk);
+  out.end(encode(chunk));
   await once(out, 'finish');
 }
 

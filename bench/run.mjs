@@ -5,7 +5,8 @@
 // Options: --rows N (default 1,000,000), --baseline-rows N (default 50,000 for (a); (b) runs 2x
 // and (c) 10x as many, so that process start-up stays a small part of each measurement; their
 // rate does not depend on the roster's length), --memory 100000,1000000,5000000, --narrow 5000000
-// (rows of about 25 bytes, the hardest case for memory; 0 skips it), --no-readme.
+// (rows of about 25 bytes, the hardest case for memory; 0 skips it), --no-readme. The same roster
+// is also run as spreadsheets export it: semicolon-separated Windows-1252, and tab-separated UTF-16LE.
 import { mkdtempSync, rmSync, readFileSync, writeFileSync, readdirSync } from 'node:fs';
 import { tmpdir, cpus, availableParallelism } from 'node:os';
 import { join, dirname } from 'node:path';
@@ -35,24 +36,30 @@ const KEY = 'be0c0000be0c0000be0c0000be0c0000be0c0000be0c0000be0c0000be0c0000'; 
 const env = { ...process.env, DAILY_API_KEY: KEY };
 const work = mkdtempSync(join(tmpdir(), 'meeting-tokens-bench-'));
 const rosters = new Map();
-async function roster(n, narrow = false) {
-  const key = `${narrow ? 'narrow' : 'roster'}-${n}`;
+/** Rosters as spreadsheets export them: delimiter and encoding for `writeRoster`, and the flags they need. */
+const EXPORTS = {
+  'semicolon-1252': { delimiter: ';', encoding: 'windows-1252', flags: ['--encoding', 'windows-1252'] },
+  'tab-utf16le': { delimiter: '\t', encoding: 'utf-16le', flags: [] },
+};
+async function roster(n, narrow = false, variant = undefined) {
+  const key = `${narrow ? 'narrow' : (variant ?? 'roster')}-${n}`;
   if (!rosters.has(key)) {
     const path = join(work, `${key}.csv`);
-    await (narrow ? writeNarrowRoster : writeRoster)(path, n);
+    await (narrow ? writeNarrowRoster : writeRoster)(path, n, variant ? EXPORTS[variant] : undefined);
     rosters.set(key, path);
   }
   return rosters.get(key);
 }
 
 let runs = 0;
-async function ours(n, extra = [], narrow = false) {
+async function ours(n, extra = [], narrow = false, variant = undefined) {
   const out = join(work, `out-${runs++}`);
   const args = [
     cli,
     'run',
     '--roster',
-    await roster(n, narrow),
+    await roster(n, narrow, variant),
+    ...(variant ? EXPORTS[variant].flags : []),
     '--out',
     out,
     '--domain-id',
@@ -107,6 +114,8 @@ try {
   const parallel = await ours(rows);
   const single = await ours(rows, ['--workers', '0']);
   const checked = await check(rows);
+  const semicolon1252 = await ours(rows, [], false, 'semicolon-1252');
+  const utf16 = await ours(rows, [], false, 'tab-utf16le');
   const a = await baseline('baseline-jsonwebtoken.mjs', baselineRows);
   const b = await baseline('baseline-jose.mjs', baselineRows * 2);
   const c = await baseline('baseline-stream-hmac.mjs', baselineRows * 10);
@@ -126,6 +135,8 @@ try {
     line('meeting-tokens run (default: worker threads)', parallel),
     line('meeting-tokens run --workers 0 (main thread only)', single),
     line('meeting-tokens check (the same stages, publishing nothing)', checked),
+    line('meeting-tokens run, `;`-separated Windows-1252 roster (--encoding windows-1252)', semicolon1252),
+    line('meeting-tokens run, tab-separated UTF-16LE roster (Excel "Unicode Text")', utf16),
     line('(a) csv-parse -> jsonwebtoken.sign per row -> csv-stringify', a),
     line('(b) csv-parse -> jose SignJWT per row -> csv-stringify', b),
     line('(c) csv-parse -> createHmac per row -> csv-stringify', c),

@@ -15,6 +15,7 @@ export type ErrorCode =
   | 'ROSTER_UNREADABLE'
   | 'ROSTER_HEADER'
   | 'ROSTER_PARSE'
+  | 'ROSTER_ENCODING'
   | 'OUTPUT_DIR'
   | 'OUTPUT_EXISTS'
   | 'WRITE_FAILED'
@@ -95,6 +96,7 @@ export function exitCodeFor(error: unknown): number {
     case 'KEY_WEAK':
     case 'KEY_INVALID':
     case 'ROSTER_HEADER':
+    case 'ROSTER_ENCODING':
     case 'TOKENS_EXPIRED':
       return EXIT.usage;
     case 'TOO_MANY_REJECTS':

@@ -1,8 +1,11 @@
 /** The batch settings `run` and `check` share (declared once in commands.ts), as parsed and as a run's flags. */
 import type { RunFlags } from '../config/run-config.js';
+import type { EncodingLabel } from '../roster/encoding.js';
 
 export interface BatchValues {
   roster?: string;
+  delimiter?: string;
+  encoding?: EncodingLabel;
   out?: string;
   domainId?: string;
   domainName?: string;
@@ -19,6 +22,8 @@ export interface BatchValues {
 export function batchFlags(values: BatchValues): RunFlags {
   return {
     roster: values.roster,
+    delimiter: values.delimiter,
+    encoding: values.encoding,
     out: values.out,
     domainId: values.domainId,
     domainName: values.domainName,

@@ -7,6 +7,8 @@
 import { Argument, Command, Option } from 'commander';
 import {
   allowWeakKeyOption,
+  delimiterOption,
+  encodingOption,
   jobsOption,
   jsonOption,
   logLevelOption,
@@ -35,7 +37,9 @@ export type ExitSink = (code: Promise<number>) => Promise<void>;
  */
 function batchOptions(command: 'run' | 'check'): Option[] {
   return [
-    new Option('--roster <file>', 'roster CSV (UTF-8; header row required)'),
+    new Option('--roster <file>', 'roster CSV (header row required)'),
+    delimiterOption(),
+    encodingOption(),
     command === 'run'
       ? new Option('--out <dir>', "output directory (created 0700 when missing; its parent must exist; never the roster's own directory)")
       : new Option(

@@ -4,6 +4,8 @@
  */
 import { Option } from 'commander';
 import { usageError } from './args.js';
+import { DELIMITER_CHOICES } from '../roster/delimiter.js';
+import { ENCODINGS } from '../roster/encoding.js';
 
 /** pino's levels, the only values `--log-level` takes. */
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'silent'] as const;
@@ -31,6 +33,18 @@ export const nowOption = (what: string): Option => new Option('--now <time>', `$
 
 export const jsonOption = (what: string): Option =>
   new Option('--json', `print ${what} as one JSON object on stdout, nothing else`).conflicts('quiet');
+
+export const delimiterOption = (): Option =>
+  new Option(
+    '--delimiter <char>',
+    "the roster's field delimiter (default: the one that splits the header row into the most fields)",
+  ).choices(DELIMITER_CHOICES);
+
+export const encodingOption = (): Option =>
+  new Option(
+    '--encoding <name>',
+    "the roster's encoding when it has no byte-order mark (default utf-8; a BOM marks UTF-8 and UTF-16 itself)",
+  ).choices(ENCODINGS);
 
 export const quietOption = (): Option => new Option('-q, --quiet', 'print nothing but errors');
 

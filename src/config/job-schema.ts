@@ -10,6 +10,8 @@ import { PROPERTIES, UNSIGNABLE_PROPERTIES } from '../claims/properties.js';
 import { plural } from '../plural.js';
 import { JOB_DEFAULTS as D, TOKEN_LENGTH_RANGE } from './job-defaults.js';
 import { outputSchema, OUTPUT_KEYS, SPLIT_KEYS } from './output-schema.js';
+import { DELIMITER_CHOICES, parseDelimiter } from '../roster/delimiter.js';
+import { ENCODINGS } from '../roster/encoding.js';
 
 export const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 export const SUBDOMAIN = /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/i;
@@ -84,6 +86,17 @@ export const jobSchema = z.strictObject({
   escape_formulas: z.boolean().default(D.escape_formulas),
   max_reject_ratio: z.number().min(0).max(1).default(D.max_reject_ratio),
   max_token_length: tokenLength.default(D.max_token_length),
+  delimiter: z
+    .string()
+    .refine((text) => parseDelimiter(text) !== undefined, {
+      message: `must be one of ${DELIMITER_CHOICES.map((d) => `"${d}"`).join(', ')} (or "\\t"); without it the header row decides`,
+    })
+    .optional(),
+  encoding: z
+    .string()
+    .toLowerCase()
+    .pipe(z.enum(ENCODINGS, { message: `must be one of ${ENCODINGS.join(', ')}` }))
+    .optional(),
   columns: z.partialRecord(z.enum(KNOWN_COLUMNS as [string, ...string[]]), z.string().min(1)).optional(),
   strict_columns: z.boolean().default(D.strict_columns),
   allow_empty: z.boolean().default(D.allow_empty),

@@ -16,6 +16,8 @@ import { rosterInOutputDir } from '../output/output-dir.js';
 import { Rejection } from '../claims/rejection.js';
 import { KNOWN_COLUMNS } from '../claims/column-plan.js';
 import { nearest } from '../suggest.js';
+import { parseDelimiter, type Delimiter } from '../roster/delimiter.js';
+import type { EncodingLabel } from '../roster/encoding.js';
 
 export interface RunFlags {
   roster?: string | undefined;
@@ -36,6 +38,9 @@ export interface RunFlags {
   allowEmpty?: boolean | undefined;
   checkRooms?: boolean | undefined;
   ensureRooms?: boolean | undefined;
+  /** A delimiter's character or name (commander checked it against the choices). */
+  delimiter?: string | undefined;
+  encoding?: EncodingLabel | undefined;
 }
 
 export interface RunConfig {
@@ -64,6 +69,10 @@ export interface RunConfig {
   strictColumns: boolean;
   /** A roster with a header and no rows publishes an empty batch instead of failing. */
   allowEmpty: boolean;
+  /** The roster's field delimiter; undefined detects it from the header row. */
+  delimiter: Delimiter | undefined;
+  /** The roster's declared encoding, for a file without a byte-order mark; undefined reads UTF-8. */
+  encoding: EncodingLabel | undefined;
   defaults: ReadonlyMap<string, unknown>;
   defaultRoom: string | undefined;
   demoKey: boolean;
@@ -164,6 +173,7 @@ export function buildRunConfig(loaded: LoadedJob | undefined, flags: RunFlags, o
     throw error;
   }
 
+  const delimiterText = flags.delimiter ?? job.delimiter;
   const rosterPath = flags.roster !== undefined ? resolve(flags.roster) : resolve(base, roster);
   const outDir = flags.out !== undefined ? resolve(flags.out) : out ? resolve(base, out) : undefined;
   // A roster may still be missing at start (delivered before the slot); a directory is a mistake.
@@ -191,6 +201,8 @@ export function buildRunConfig(loaded: LoadedJob | undefined, flags: RunFlags, o
     columns: mergeColumns(job.columns as Readonly<Record<string, string>> | undefined, flags.columns),
     strictColumns: flags.strictColumns ?? job.strict_columns,
     allowEmpty: flags.allowEmpty ?? job.allow_empty,
+    delimiter: delimiterText !== undefined ? parseDelimiter(delimiterText) : undefined,
+    encoding: flags.encoding ?? (job.encoding as EncodingLabel | undefined),
     defaults,
     defaultRoom,
     demoKey: job.demo_key,

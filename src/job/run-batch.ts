@@ -10,7 +10,15 @@ import type { ApiKey } from '../config/api-key.js';
 import { openRoster } from '../roster/open-roster.js';
 import { reportColumns } from '../pipeline/report-columns.js';
 import { keyFingerprint } from '../sign/fingerprint.js';
-import { chunkSpec, overRejectRatio, signRoster, workerCount, type Counts } from '../pipeline/sign-roster.js';
+import {
+  chunkSpec,
+  overRejectRatio,
+  rosterFormat,
+  signRoster,
+  warnBomOverride,
+  workerCount,
+  type Counts,
+} from '../pipeline/sign-roster.js';
 import { csvRow } from '../output/csv-writer.js';
 import { Publication } from '../output/publication.js';
 import { prepareOutput } from './prepare-output.js';
@@ -58,15 +66,17 @@ export async function runBatch(options: RunOptions): Promise<RunResult> {
   const startedAt = new Date();
   const iat = Math.floor(now.getTime() / 1000);
   const names = await prepareOutput(config.outDir, config.rosterPath, config.job, now, log);
-  const roster = await openRoster(config.rosterPath);
-  const spec = chunkSpec(config, apiKey.key, domainId, iat, roster.headers);
+  const roster = await openRoster(config.rosterPath, { delimiter: config.delimiter, encoding: config.encoding });
+  const format = rosterFormat(roster);
+  const spec = chunkSpec(config, apiKey.key, domainId, iat, roster.headers, roster.format);
   if (!options.allowExpired) refuseExpiredBatch(latestPossibleExp(spec.plan, spec.settings), Date.now(), 'before signing');
   const rosterColumns = reportColumns(spec.plan, config.job, config.strictColumns, log);
   const workers = workerCount(options.workers, roster);
   log.info(
-    { job: config.job, roster: config.rosterPath, out: config.outDir, keyFingerprint: keyFingerprint(apiKey.key), iat, workers },
-    'run started',
+    { job: config.job, roster: config.rosterPath, ...format, out: config.outDir, keyFingerprint: keyFingerprint(apiKey.key), iat, workers },
+    `run started: roster ${format.encoding}${format.bom ? ' with a byte-order mark' : ''}, ${format.delimiter}-delimited`,
   );
+  warnBomOverride(format, config.encoding, config.job, log);
   const publication = await Publication.open(config.outDir, names);
   const publicRooms = new Set<string>();
   try {
@@ -84,6 +94,8 @@ export async function runBatch(options: RunOptions): Promise<RunResult> {
       workers,
       spillDir: config.outDir,
       job: config.job,
+      rosterPath: config.rosterPath,
+      encodingDeclared: config.encoding !== undefined,
       signal,
       onProgress: options.onProgress,
       collect: async (output) => {
@@ -122,7 +134,7 @@ export async function runBatch(options: RunOptions): Promise<RunResult> {
       slot: options.slot ?? null,
       startedAt,
       iat,
-      roster: rosterSummary,
+      roster: { ...rosterSummary, ...format },
       rosterColumns,
       counts,
       duplicates,

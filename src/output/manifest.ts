@@ -23,6 +23,12 @@ export interface ManifestRoster extends RosterColumns {
   path: string;
   bytes: number;
   sha256: string;
+  /** `comma`, `semicolon`, `tab` or `pipe`: given by the job or a flag, or detected from the header row. */
+  delimiter: string;
+  /** What it was read as: `utf-8`, `utf-16le`, `utf-16be`, `windows-1252`, ... (`latin1` reads as `windows-1252`). */
+  encoding: string;
+  /** It starts with a byte-order mark (which then decided the encoding). */
+  bom: boolean;
 }
 
 export interface Manifest {
@@ -74,7 +80,7 @@ export interface ManifestInput {
   slot: string | null;
   startedAt: Date;
   iat: number;
-  roster: { bytes: number; sha256: string };
+  roster: Omit<ManifestRoster, 'path' | keyof RosterColumns>;
   rosterColumns: RosterColumns;
   counts: { read: number; written: number; rejected: number; expMin: number; expMax: number };
   duplicates: DuplicateSummary;

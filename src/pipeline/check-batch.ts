@@ -16,7 +16,7 @@ import { reportColumns } from './report-columns.js';
 import { checkOutputDir, checkRosterOutsideOutputDir } from '../output/output-dir.js';
 import { latestPossibleExp, refuseExpiredBatch } from '../output/expired-batch.js';
 import type { DuplicateSummary } from '../duplicates/duplicate-counter.js';
-import { chunkSpec, overRejectRatio, signRoster, workerCount, type Counts } from './sign-roster.js';
+import { chunkSpec, overRejectRatio, rosterFormat, signRoster, warnBomOverride, workerCount, type Counts } from './sign-roster.js';
 import { RejectGroups, type RejectSummary } from './reject-groups.js';
 
 /**
@@ -58,7 +58,7 @@ export async function checkBatch(options: CheckOptions): Promise<CheckReport> {
   const { config, log, signal } = options;
   const iat = Math.floor(options.now.getTime() / 1000);
   if (config.outDir !== undefined) await checkOutputDir(config.outDir);
-  const roster = await openRoster(config.rosterPath);
+  const roster = await openRoster(config.rosterPath, { delimiter: config.delimiter, encoding: config.encoding });
   try {
     if (config.outDir !== undefined && (await stat(config.outDir).catch(() => undefined))) {
       await checkRosterOutsideOutputDir(config.rosterPath, config.outDir);
@@ -66,11 +66,20 @@ export async function checkBatch(options: CheckOptions): Promise<CheckReport> {
     const domainId = config.domainId ?? PLACEHOLDER_DOMAIN_ID;
     // Formula escapes change only the output's cells, never a token; without them the rejects'
     // reasons come back as they were written.
-    const spec = chunkSpec({ ...config, escapeFormulas: false }, randomBytes(32).toString('hex'), domainId, iat, roster.headers);
+    const spec = chunkSpec(
+      { ...config, escapeFormulas: false },
+      randomBytes(32).toString('hex'),
+      domainId,
+      iat,
+      roster.headers,
+      roster.format,
+    );
     if (!options.allowExpired) refuseExpiredBatch(latestPossibleExp(spec.plan, spec.settings), Date.now(), 'before signing');
     const mapping = reportColumns(spec.plan, config.job, config.strictColumns, log, false);
     const workers = workerCount(options.workers, roster);
-    log.debug({ job: config.job, roster: config.rosterPath, iat, workers }, 'check started');
+    const format = rosterFormat(roster);
+    log.debug({ job: config.job, roster: config.rosterPath, ...format, iat, workers }, 'check started');
+    warnBomOverride(format, config.encoding, config.job, log);
     const rejects = new RejectGroups();
     const signed = await signRoster({
       roster,
@@ -78,6 +87,8 @@ export async function checkBatch(options: CheckOptions): Promise<CheckReport> {
       workers,
       spillDir: tmpdir(),
       job: config.job,
+      rosterPath: config.rosterPath,
+      encodingDeclared: config.encoding !== undefined,
       signal,
       onProgress: options.onProgress,
       collect: (output) => Promise.resolve(rejects.add(output.rejects)),
@@ -98,8 +109,14 @@ export async function checkBatch(options: CheckOptions): Promise<CheckReport> {
           : expiredProblem(counts, options.allowExpired);
     return {
       config,
-      // The reader takes comma-separated UTF-8, with or without a BOM, and nothing else.
-      roster: { path: config.rosterPath, bytes: signed.roster.bytes, delimiter: ',', encoding: 'utf-8', ...mapping },
+      // The delimiter as the character, as the JSON result has always given it.
+      roster: {
+        path: config.rosterPath,
+        bytes: signed.roster.bytes,
+        delimiter: roster.format.delimiter,
+        encoding: format.encoding,
+        ...mapping,
+      },
       domainId,
       placeholderDomain: config.domainId === undefined,
       iat,

@@ -5,6 +5,7 @@
  */
 import { parseRecords, UnclosedQuote, type ParsedRecord } from '../roster/csv-parser.js';
 import { decodeRoster, NOT_UTF8 } from '../roster/utf8.js';
+import { guessEncoding, notUtf8Hint } from '../roster/encoding-guess.js';
 import type { ColumnPlan } from '../claims/column-plan.js';
 import { createMapper, type MappedRow, type MapperSettings } from '../claims/map-row.js';
 import { Rejection, reject } from '../claims/rejection.js';
@@ -36,6 +37,10 @@ export interface ChunkSpec {
   maxTokenLength?: number | undefined;
   /** The domain's rooms, when the run checks them (`check_rooms`); undefined costs a row nothing. */
   rooms?: RoomIndex | undefined;
+  /** The field delimiter's char code. */
+  delimiter: number;
+  /** The roster's encoding (`utf-8`, or the one transcoded from), for the reason of a row it cannot decode. */
+  encoding: string;
 }
 
 export interface ChunkContext {
@@ -46,6 +51,8 @@ export interface ChunkContext {
   escapeFormulas: boolean;
   maxTokenLength: number;
   rooms: RoomIndex | undefined;
+  delimiter: number;
+  encoding: string;
 }
 
 /**
@@ -69,6 +76,10 @@ export interface ChunkResult<Rejects extends Uint8Array | string = Uint8Array | 
   rejected: number;
   expMin: number;
   expMax: number;
+  /** Rows rejected for bytes their encoding cannot decode. */
+  undecodable: number;
+  /** For a UTF-8 roster with such rows: the encoding it most likely is (`windows-1252`), if any reads as words. */
+  likelyEncoding: string | undefined;
 }
 
 export function createChunkContext(spec: ChunkSpec): ChunkContext {
@@ -80,6 +91,8 @@ export function createChunkContext(spec: ChunkSpec): ChunkContext {
     escapeFormulas: spec.escapeFormulas,
     maxTokenLength: spec.maxTokenLength ?? MAX_TOKEN_LENGTH,
     rooms: spec.rooms,
+    delimiter: spec.delimiter,
+    encoding: spec.encoding,
   };
 }
 
@@ -88,7 +101,7 @@ export function processChunk(bytes: Uint8Array, firstLine: number, ctx: ChunkCon
   const { text, valid } = decodeRoster(bytes);
   let records: ParsedRecord[];
   try {
-    records = parseRecords(text, firstLine);
+    records = parseRecords(text, firstLine, ctx.delimiter);
   } catch (error) {
     if (!(error instanceof UnclosedQuote)) throw error;
     throw new MeetingTokensError(
@@ -99,11 +112,17 @@ export function processChunk(bytes: Uint8Array, firstLine: number, ctx: ChunkCon
       },
     );
   }
-  return processRecords(records, ctx, !valid);
+  if (valid) return processRecords(records, ctx);
+  const guess = ctx.encoding === 'utf-8' ? guessEncoding(bytes) : undefined;
+  const reason =
+    ctx.encoding === 'utf-8'
+      ? `bytes that are not UTF-8 (${notUtf8Hint(guess)})`
+      : `bytes that are not valid ${ctx.encoding}; check the roster's encoding`;
+  return { ...processRecords(records, ctx, reason), likelyEncoding: guess?.encoding };
 }
 
-/** `notUtf8`: some fields may hold `NOT_UTF8` marks; their rows are rejected. */
-export function processRecords(records: readonly ParsedRecord[], ctx: ChunkContext, notUtf8 = false): ChunkResult<string> {
+/** `undecodable`: the reason for rows whose fields hold `NOT_UTF8` marks, when some may. */
+export function processRecords(records: readonly ParsedRecord[], ctx: ChunkContext, undecodable?: string): ChunkResult<string> {
   const { plan, mapRow, sign, joinBase, escapeFormulas, maxTokenLength, rooms } = ctx;
   const publicRooms = rooms !== undefined ? new Set<string>() : undefined;
   const width = plan.headers.length;
@@ -113,6 +132,7 @@ export function processRecords(records: readonly ParsedRecord[], ctx: ChunkConte
   let keyed = 0;
   let written = 0;
   let rejected = 0;
+  let undecodableRows = 0;
   let expMin = Infinity;
   let expMax = -Infinity;
   let lastExp = -1;
@@ -127,8 +147,9 @@ export function processRecords(records: readonly ParsedRecord[], ctx: ChunkConte
       reason = `expected ${plural(width, 'field')} as in the header, found ${fields.length}`;
     } else if (record.stray >= 0) {
       reason = `${plan.headers[record.stray]}: a stray quote; quote the whole field and double the quotes inside it`;
-    } else if (notUtf8 && hasNotUtf8(fields)) {
-      reason = 'bytes that are not UTF-8; save the roster as UTF-8';
+    } else if (undecodable !== undefined && hasNotUtf8(fields)) {
+      reason = undecodable;
+      undecodableRows++;
     } else {
       try {
         mapped = mapRow(fields);
@@ -182,6 +203,8 @@ export function processRecords(records: readonly ParsedRecord[], ctx: ChunkConte
     rejected,
     expMin,
     expMax,
+    undecodable: undecodableRows,
+    likelyEncoding: undefined,
   };
 }
 

@@ -8,6 +8,11 @@ import { availableParallelism } from 'node:os';
 import { MeetingTokensError, abortError } from '../errors.js';
 import type { RunConfig } from '../config/run-config.js';
 import type { OpenRoster } from '../roster/open-roster.js';
+import type { Logger } from 'pino';
+import type { ChunkFormat } from '../roster/chunker.js';
+import { delimiterName } from '../roster/delimiter.js';
+import { canonicalEncoding, type EncodingLabel } from '../roster/encoding.js';
+import { UndecodableRows } from '../roster/undecodable-rows.js';
 import { planColumns } from '../claims/column-plan.js';
 import { checkOutputHeaders } from '../output/columns.js';
 import { DuplicateCounter, type DuplicateSummary } from '../duplicates/duplicate-counter.js';
@@ -26,8 +31,37 @@ export function workerCount(requested: number | undefined, roster: OpenRoster): 
   return requested ?? ((roster.sizeBefore ?? 0) >= PARALLEL_FROM_BYTES ? Math.min(availableParallelism(), 8) : 0);
 }
 
+/** How the roster is written, as the log line and the manifest's `roster` name it. */
+export interface RosterFormatFields {
+  /** `comma`, `semicolon`, `tab` or `pipe`. */
+  delimiter: string;
+  encoding: string;
+  bom: boolean;
+}
+
+/** The roster's delimiter and encoding as logs and the manifest name them. */
+export function rosterFormat(roster: OpenRoster): RosterFormatFields {
+  return { delimiter: delimiterName(roster.format.delimiter), encoding: roster.format.encoding, bom: roster.format.bom };
+}
+
+/** Warns when a byte-order mark overrode the encoding the job or a flag declared. */
+export function warnBomOverride(format: RosterFormatFields, declared: EncodingLabel | undefined, job: string, log: Logger): void {
+  if (!format.bom || declared === undefined || canonicalEncoding(declared) === format.encoding) return;
+  log.warn(
+    { job, declared, encoding: format.encoding },
+    `the roster starts with a ${format.encoding} byte-order mark: read as ${format.encoding}, not as the declared ${declared}`,
+  );
+}
+
 /** What every chunk is signed with: the column plan from the roster's header and the run's settings. */
-export function chunkSpec(config: BatchSettings, apiKey: string, domainId: string, iat: number, headers: string[]): ChunkSpec {
+export function chunkSpec(
+  config: BatchSettings,
+  apiKey: string,
+  domainId: string,
+  iat: number,
+  headers: string[],
+  format: ChunkFormat,
+): ChunkSpec {
   const plan = planColumns(headers, {
     columns: config.columns,
     roomOptional: config.allowAllRooms || config.defaultRoom !== undefined,
@@ -49,6 +83,8 @@ export function chunkSpec(config: BatchSettings, apiKey: string, domainId: strin
     escapeFormulas: config.escapeFormulas,
     apiKey,
     maxTokenLength: config.maxTokenLength,
+    delimiter: format.delimiter.charCodeAt(0),
+    encoding: format.encoding,
   };
 }
 
@@ -74,6 +110,10 @@ export interface SignRosterOptions {
   /** Where the duplicate check may spill its sorted runs (an unlinked file; nothing stays). */
   spillDir: string;
   job: string;
+  /** The roster's path, for the message when too many rows are not in its encoding. */
+  rosterPath: string;
+  /** The job or a flag declared the encoding: rows that do not decode then never fail the batch. */
+  encodingDeclared: boolean;
   signal?: AbortSignal | undefined;
   /** After each chunk, in roster order: rows and roster bytes read so far. */
   onProgress?: ((rowsRead: number, bytesRead: number) => void) | undefined;
@@ -90,16 +130,19 @@ export interface SignedRoster {
 
 /**
  * Signs the whole roster, then checks that it did not change while it was read and that every
- * row read became a token or a reject (INVARIANT otherwise).
+ * row read became a token or a reject (INVARIANT otherwise), and that an undeclared UTF-8 roster
+ * has no more than 1% of rows that are not UTF-8 (ROSTER_ENCODING otherwise).
  */
 export async function signRoster(options: SignRosterOptions): Promise<SignedRoster> {
   const { roster, signal } = options;
   const counts: Counts = { read: 0, bytes: roster.headerBytes, written: 0, rejected: 0, expMin: Infinity, expMax: -Infinity };
   const duplicateCounter = new DuplicateCounter(options.spillDir);
+  const undecodable = new UndecodableRows();
   try {
     const collect = async (output: ChunkResult, chunkBytes: number): Promise<void> => {
       await options.collect(output);
       await duplicateCounter.add(output.duplicateRecords);
+      undecodable.add(output.undecodable, output.likelyEncoding);
       addCounts(counts, output, chunkBytes);
       options.onProgress?.(counts.read, counts.bytes);
     };
@@ -117,6 +160,7 @@ export async function signRoster(options: SignRosterOptions): Promise<SignedRost
         { job: options.job },
       );
     }
+    undecodable.check(counts.read, options.rosterPath, roster.format.encoding, options.encodingDeclared);
     return { counts, duplicates, roster: rosterSummary };
   } finally {
     await duplicateCounter.discard();

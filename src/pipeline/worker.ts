@@ -33,6 +33,8 @@ parentPort!.on('message', (request: ChunkRequest) => {
       rejected: result.rejected,
       expMin: result.expMin,
       expMax: result.expMax,
+      undecodable: result.undecodable,
+      likelyEncoding: result.likelyEncoding,
     };
   } catch (error) {
     // Only the code and our own message cross over: never a stack that could quote a row.

@@ -3,6 +3,9 @@
  * and signed independently (in parallel) and still give every record its true line number.
  * The byte scanner mirrors the state machine of `csv-parser.ts`.
  *
+ * A roster in another encoding than UTF-8 is transcoded to UTF-8 on the way in (`encoding.ts`), so
+ * chunks are always UTF-8; its field delimiter is given or detected from the header row.
+ *
  * The first chunk holds exactly the header record (and any empty lines before it). Memory stays
  * bounded by the read size plus one record, and a record larger than `maxRecordSize` (a quote
  * left open, most likely) fails the read instead of growing without bound.
@@ -10,12 +13,19 @@
 import { createReadStream } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { MeetingTokensError } from '../errors.js';
+import { COMMA } from './csv-parser.js';
+import type { Delimiter } from './delimiter.js';
+import { canonicalEncoding, createTranscoder, refuseWorkbook, sniffEncoding, type EncodingLabel, type RosterFormat } from './encoding.js';
+import { DETECT_WITHIN, detectDelimiter, headerRecord } from './header-record.js';
 
 export interface Chunk {
   index: number;
+  /** UTF-8, whatever the roster's encoding. */
   bytes: Buffer;
   /** Line number of the chunk's first byte. */
   firstLine: number;
+  /** About how many of the roster's own bytes it came from (exactly `bytes.length` for UTF-8), for progress. */
+  sourceBytes: number;
 }
 
 export interface ChunkOptions {
@@ -23,6 +33,15 @@ export interface ChunkOptions {
   maxRecordSize?: number;
   /** A cut with more lines than this is split at record boundaries. */
   maxChunkLines?: number;
+  /** The field delimiter; undefined detects it from the header row. */
+  delimiter?: Delimiter | undefined;
+  /** The declared encoding, for a roster without a byte-order mark (default UTF-8). */
+  encoding?: EncodingLabel | undefined;
+}
+
+/** How the roster is written, known once its first chunk is out. */
+export interface ChunkFormat extends RosterFormat {
+  delimiter: Delimiter;
 }
 
 // 64 KiB (about a thousand rows) measured best: larger chunks keep more output alive per
@@ -34,25 +53,46 @@ export const DEFAULT_CHUNK_SIZE = 64 * 1024;
 export const MAX_CHUNK_LINES = 1536;
 export const MAX_RECORD_SIZE = 1024 * 1024;
 
-const FIELD_START = 0;
-const UNQUOTED = 1;
-const QUOTED = 2;
-const QUOTE_SEEN = 3;
 const QUOTE = 34;
-const COMMA = 44;
 const LF = 10;
 const CR = 13;
-const BOM = Buffer.from([0xef, 0xbb, 0xbf]);
 
 export function readChunks(
   path: string,
   options: ChunkOptions = {},
-): { chunks: AsyncGenerator<Chunk>; summary: () => { bytes: number; sha256: string } } {
+): { chunks: AsyncGenerator<Chunk>; summary: () => { bytes: number; sha256: string }; format: () => ChunkFormat } {
   const hash = createHash('sha256');
   const maxRecordSize = options.maxRecordSize ?? MAX_RECORD_SIZE;
   const maxChunkLines = options.maxChunkLines ?? MAX_CHUNK_LINES;
+  const readSize = options.chunkSize ?? DEFAULT_CHUNK_SIZE;
   let total = 0;
+  let decodedTotal = 0;
   let done = false;
+  let encoding: RosterFormat | undefined;
+  let delimiter = options.delimiter;
+
+  /** The roster as UTF-8, read by read: transcoded when it is in another encoding. */
+  async function* utf8(stream: AsyncIterable<Buffer>): AsyncGenerator<Buffer> {
+    let transcode;
+    for await (const buf of stream) {
+      hash.update(buf);
+      total += buf.length;
+      let bytes = buf;
+      if (encoding === undefined) {
+        refuseWorkbook(buf, path);
+        const sniffed = sniffEncoding(buf, options.encoding);
+        encoding = { encoding: sniffed.encoding, bom: sniffed.bom };
+        transcode = createTranscoder(sniffed.encoding);
+        bytes = buf.subarray(sniffed.skip);
+      }
+      const out = transcode ? transcode(bytes, false) : bytes;
+      decodedTotal += out.length;
+      yield out;
+    }
+    if (transcode) yield transcode(Buffer.alloc(0), true);
+  }
+  // A transcoded roster's chunks are longer or shorter than the bytes they came from.
+  const sourceBytes = (length: number): number => (decodedTotal === total ? length : Math.round((length * total) / decodedTotal));
 
   async function* chunks(): AsyncGenerator<Chunk> {
     let index = 0;
@@ -61,42 +101,43 @@ export function readChunks(
     let carryLine = 1; // line of carry's first byte
     let stream;
     try {
-      stream = createReadStream(path, { highWaterMark: options.chunkSize ?? DEFAULT_CHUNK_SIZE });
-      for await (const buf of stream as AsyncIterable<Buffer>) {
-        hash.update(buf);
-        total += buf.length;
+      stream = createReadStream(path, { highWaterMark: readSize });
+      for await (const buf of utf8(stream as AsyncIterable<Buffer>)) {
         let data = carry.length > 0 ? Buffer.concat([carry, buf]) : buf;
         if (!headerSent) {
-          const end = headerEnd(data);
+          delimiter ??= detectDelimiter(data, data.length >= DETECT_WITHIN);
+          const end = delimiter === undefined ? -1 : headerRecord(data, delimiter.charCodeAt(0)).end;
           if (end < 0) {
             carry = data;
             checkRecordSize(carry.length, carryLine, maxRecordSize);
             continue;
           }
           headerSent = true;
-          yield { index: index++, bytes: data.subarray(0, end), firstLine: carryLine };
+          yield { index: index++, bytes: data.subarray(0, end), firstLine: carryLine, sourceBytes: sourceBytes(end) };
           carryLine += countLineBreaks(data, 0, end);
           data = data.subarray(end);
         }
-        const cut = lastRecordEnd(data);
+        const sep = delimiter!.charCodeAt(0);
+        const cut = lastRecordEnd(data, sep);
         for (let start = 0; start < cut;) {
           let end = cut;
           let lines = countLineBreaks(data, start, end);
           while (lines > maxChunkLines) {
-            const half = lastRecordEnd(data.subarray(start, start + ((end - start) >> 1)));
+            const half = lastRecordEnd(data.subarray(start, start + ((end - start) >> 1)), sep);
             if (half <= 0) break; // one record fills the first half: keep the cut as it is
             end = start + half;
             lines = countLineBreaks(data, start, end);
           }
-          yield { index: index++, bytes: data.subarray(start, end), firstLine: carryLine };
+          yield { index: index++, bytes: data.subarray(start, end), firstLine: carryLine, sourceBytes: sourceBytes(end - start) };
           carryLine += lines;
           start = end;
         }
         carry = data.subarray(Math.max(cut, 0));
         checkRecordSize(carry.length, carryLine, maxRecordSize);
       }
-      // What is left is the last record(s); the parser reports a quote never closed in it.
-      if (carry.length > 0) yield { index: index++, bytes: carry, firstLine: carryLine };
+      // What is left is the last record(s) (or a header never ended); the parser reports a quote never closed in it.
+      delimiter ??= detectDelimiter(carry, true);
+      if (carry.length > 0) yield { index: index++, bytes: carry, firstLine: carryLine, sourceBytes: sourceBytes(carry.length) };
       done = true;
     } catch (error) {
       throw toRosterError(error, path);
@@ -111,6 +152,10 @@ export function readChunks(
       if (!done) throw new Error('roster summary asked before the roster was read to the end');
       return { bytes: total, sha256: hash.digest('hex') };
     },
+    format: () => ({
+      ...(encoding ?? { encoding: canonicalEncoding(options.encoding ?? 'utf-8'), bom: false }),
+      delimiter: delimiter ?? ',',
+    }),
   };
 }
 
@@ -130,7 +175,7 @@ function checkRecordSize(size: number, line: number, max: number): void {
  * the parser); inside one, a doubled quote is text and a single quote closes it. A cut is made
  * only after a line break outside quoted fields, and never between the CR and LF of a CRLF.
  */
-export function lastRecordEnd(data: Buffer): number {
+export function lastRecordEnd(data: Buffer, delimiter: number = COMMA): number {
   const len = data.length;
   let best = -1;
   let pos = 0;
@@ -141,7 +186,7 @@ export function lastRecordEnd(data: Buffer): number {
     if (cut > best) best = cut;
     if (q === -1) return best;
     const prev = q === 0 ? LF : data[q - 1];
-    if (prev !== COMMA && prev !== LF && prev !== CR) {
+    if (prev !== delimiter && prev !== LF && prev !== CR) {
       pos = q + 1; // a quote inside an unquoted field is text
       continue;
     }
@@ -180,39 +225,6 @@ export function countLineBreaks(data: Buffer, from: number, to: number): number 
     if (data[i + 1] !== LF || i + 1 >= to) count++;
   }
   return count;
-}
-
-/**
- * Offset after the header record (the first record with content), or -1 if not complete yet.
- * `data` starts at the file's first byte, so a byte-order mark there is skipped, as the parser
- * skips it: it is neither content nor the start of an unquoted field.
- */
-function headerEnd(data: Buffer): number {
-  let state = FIELD_START;
-  let content = false;
-  const bom = Math.min(data.length, 3);
-  if (data.subarray(0, bom).equals(BOM.subarray(0, bom)) && bom < 3) return -1; // a BOM's first bytes: wait for the rest
-  for (let i = data.subarray(0, 3).equals(BOM) ? 3 : 0; i < data.length; i++) {
-    const b = data[i]!;
-    if (state === QUOTED) {
-      if (b === QUOTE) state = QUOTE_SEEN;
-      continue;
-    }
-    if (b === LF || b === CR) {
-      if (b === CR && (i + 1 >= data.length || data[i + 1] === LF)) {
-        if (i + 1 >= data.length) return -1;
-        continue;
-      }
-      if (content) return i + 1;
-      state = FIELD_START;
-      continue;
-    }
-    content = true;
-    if (b === QUOTE) state = state === FIELD_START || state === QUOTE_SEEN ? QUOTED : UNQUOTED;
-    else if (b === COMMA) state = FIELD_START;
-    else state = UNQUOTED;
-  }
-  return -1;
 }
 
 function toRosterError(error: unknown, path: string): MeetingTokensError {

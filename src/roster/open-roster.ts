@@ -6,7 +6,7 @@ import { stat } from 'node:fs/promises';
 import type { Stats } from 'node:fs';
 import { MeetingTokensError } from '../errors.js';
 import { plural } from '../plural.js';
-import { readChunks } from './chunker.js';
+import { readChunks, type ChunkFormat, type ChunkOptions } from './chunker.js';
 import { headerFields } from './read-header.js';
 
 export interface OpenRoster {
@@ -14,6 +14,8 @@ export interface OpenRoster {
   chunks: ReturnType<typeof readChunks>['chunks'];
   summary: ReturnType<typeof readChunks>['summary'];
   headers: string[];
+  /** Its delimiter and encoding, given or detected. */
+  format: ChunkFormat;
   /** Bytes of the first chunk, the header's, already read. */
   headerBytes: number;
   /** The roster's size when the run began, if it could be read. */
@@ -22,16 +24,17 @@ export interface OpenRoster {
   checkUnchanged(bytesRead: number): Promise<void>;
 }
 
-export async function openRoster(path: string): Promise<OpenRoster> {
+/** `reading`: the delimiter and encoding a job or flags declare (undefined: detect). */
+export async function openRoster(path: string, reading: Pick<ChunkOptions, 'delimiter' | 'encoding'> = {}): Promise<OpenRoster> {
   // The roster as it was when the run began: a roster still being written, truncated, replaced
   // or deleted during the run fails it rather than publish a batch missing rows.
   const before = await stat(path).catch(() => undefined);
-  const roster = readChunks(path);
-  const first = await roster.chunks.next();
-  const headerBytes = first.done ? 0 : first.value.bytes.length;
+  const roster = readChunks(path, reading);
+  let first;
   let headers: string[];
   try {
-    headers = headerFields(first.done ? undefined : first.value, path);
+    first = await roster.chunks.next();
+    headers = headerFields(first.done ? undefined : first.value, path, roster.format());
   } catch (error) {
     await roster.chunks.return(undefined);
     throw error;
@@ -40,7 +43,8 @@ export async function openRoster(path: string): Promise<OpenRoster> {
     chunks: roster.chunks,
     summary: roster.summary,
     headers,
-    headerBytes,
+    format: roster.format(),
+    headerBytes: first.done ? 0 : first.value.sourceBytes,
     sizeBefore: before?.size,
     checkUnchanged: (bytesRead) => checkRosterUnchanged(path, before, bytesRead),
   };

@@ -50,7 +50,7 @@ function markInvalid(bytes: Uint8Array): string {
 }
 
 /** Length of the valid UTF-8 sequence at `i` (RFC 3629: no overlongs, surrogates or values over U+10FFFF), or 0. */
-function sequenceLength(b: Buffer, i: number): number {
+export function sequenceLength(b: Buffer, i: number): number {
   const lead = b[i]!;
   const cont = (k: number, lo = 0x80, hi = 0xbf): boolean => i + k < b.length && b[i + k]! >= lo && b[i + k]! <= hi;
   if (lead >= 0xc2 && lead <= 0xdf) return cont(1) ? 2 : 0;

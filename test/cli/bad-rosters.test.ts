@@ -113,10 +113,20 @@ describe('bad rosters (fixtures/bad)', () => {
     expect(Object.keys(r.tokens()[0]!)[0]).toBe('note'); // no BOM glued to a header name
   });
 
-  it('bytes that are not UTF-8: that row is rejected with its line, the others are signed', async () => {
+  it('bytes that are not UTF-8 in a third of the rows, encoding not declared: exit 2 naming the likely encoding, nothing published', async () => {
     const r = await run('invalid-utf8.csv');
+    expect(r.code).toBe(2);
+    expect(r.stderr).toBe(
+      `meeting-tokens: roster ${join(BAD, 'invalid-utf8.csv')}: 1 of 3 rows have bytes that are not UTF-8 (more than 1%): ` +
+        'looks like Windows-1252; set encoding: windows-1252 (in the job, or --encoding windows-1252); nothing was published\n',
+    );
+    expect(r.files).toEqual([]);
+  });
+
+  it('bytes that are not UTF-8 in a roster declared UTF-8: that row is rejected with its line and the likely encoding, the others are signed', async () => {
+    const r = await run('invalid-utf8.csv', 'silent', ['--encoding', 'utf-8']);
     expect(r.code).toBe(0);
-    expect(reasons(r.rejects())).toEqual([['3', 'bytes that are not UTF-8; save the roster as UTF-8']]);
+    expect(reasons(r.rejects())).toEqual([['3', 'bytes that are not UTF-8 (looks like Windows-1252; set encoding: windows-1252)']]);
     expect(r.tokens().map((t) => t['user_name'])).toEqual(['Ada', 'Cy']);
   });
 

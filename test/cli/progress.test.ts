@@ -111,7 +111,7 @@ describe('progress line', () => {
     const logLines = lines.filter((line) => /(INFO|WARN)/.test(line));
     expect(logLines.map((line) => line.replace(/^\[\d\d:\d\d:\d\d\] /, ''))).toEqual([
       expect.stringMatching(/^INFO: roster columns: room_name <- "room", user_name <- "name"/),
-      'INFO: run started',
+      'INFO: run started: roster utf-8, comma-delimited',
       expect.stringMatching(/^WARN: 200 rows repeat the \(room, user_id\)/),
       'INFO: run finished',
     ]);

@@ -73,6 +73,8 @@ describe('random rosters (property)', () => {
           joinBase: 'https://acme.daily.co/',
           escapeFormulas: true,
           apiKey: KEY,
+          delimiter: 44,
+          encoding: 'utf-8',
         };
         const ctx = createChunkContext(spec);
         let tokensText = '';

@@ -25,6 +25,8 @@ function signNames(names: string[], maxTokenLength: number | undefined): ChunkRe
     escapeFormulas: true,
     apiKey: KEY,
     maxTokenLength,
+    delimiter: 44,
+    encoding: 'utf-8',
   });
   return processChunk(Buffer.from(names.map((name) => `demo,${name}\n`).join('')), 2, ctx);
 }
