@@ -3,6 +3,7 @@ import { existsSync, mkdirSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { ROOT, runCli, tempDir, writeFile, DOMAIN_ID, NOW, NOW_S } from '../helpers.js';
 import { isoSeconds } from '../../src/output/columns.js';
+import { encodeSingleByte } from '../encode.js';
 
 const README = readFileSync(join(ROOT, 'README.md'), 'utf8');
 const RESULTS = README.slice(README.indexOf('- `check`:'), README.indexOf('- `verify`:'));
@@ -201,5 +202,29 @@ describe('meeting-tokens check', () => {
     const check = await runCli(['check', '--roster', join(dir, 'roster.csv'), '--out', join(dir, 'no', 'out')], { env: NO_KEY });
     expect(check.code).toBe(1);
     expect(check.stderr).toBe(`meeting-tokens: output directory ${join(dir, 'no', 'out')}: its parent ${join(dir, 'no')} does not exist\n`);
+  });
+
+  it('a ;-separated Windows-1252 roster: the delimiter and encoding it is read with, its rows decoded (none rejected), in the text and --json', async () => {
+    const dir = tempDir();
+    const rows = ['Room;Name;ID;Betrag', 'demo;Zoë Ångström;u-1;12,50 €', 'demo;José Núñez;u-2;3,00 €', ''].join('\r\n');
+    writeFile(dir, 'roster.csv', encodeSingleByte(rows, 'windows-1252'));
+    const args = ['check', '--roster', join(dir, 'roster.csv'), '--encoding', 'windows-1252', '--now', NOW];
+    const text = await runCli(args, { env: NO_KEY });
+    expect(text.stderr).toBe('');
+    expect(text.code).toBe(0);
+    expect(text.stdout).toContain('delimiter semicolon, encoding windows-1252');
+    expect(text.stdout).toContain('passthrough: "Betrag"');
+    expect(text.stdout).toContain('rows read: 2\nwould get tokens: 2\nrejected: 0');
+    const json = parseJson((await runCli([...args, '--json'], { env: NO_KEY })).stdout);
+    expect(json).toMatchObject({
+      ok: true,
+      roster: { delimiter: ';', encoding: 'windows-1252', columns: { room_name: 'Room', user_name: 'Name', user_id: 'ID' } },
+      rows_read: 2,
+      rows_rejected: 0,
+    });
+    // Read as the default UTF-8 instead, every row's bytes are not UTF-8: a run would fail (exit 2).
+    const undeclared = await runCli(['check', '--roster', join(dir, 'roster.csv'), '--now', NOW], { env: NO_KEY });
+    expect(undeclared.code).toBe(2);
+    expect(undeclared.stderr).toMatch(/^meeting-tokens: roster .*: 2 of 2 rows have bytes that are not UTF-8 .*looks like Windows-1252/);
   });
 });
