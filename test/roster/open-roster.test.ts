@@ -43,11 +43,11 @@ describe('opening a roster', () => {
     });
   });
 
-  it('a header that is not UTF-8: its line, and what to do', async () => {
+  it('a header that is not UTF-8: its line, and the encoding to set', async () => {
     const { path, error } = await headerError(Buffer.concat([Buffer.from('\nroom,n'), Buffer.from([0xe9]), Buffer.from('me\nx,y\n')]));
     expect(error).toMatchObject({
       code: 'ROSTER_HEADER',
-      message: `roster ${path} line 1: the header row has bytes that are not UTF-8; save the roster as UTF-8`,
+      message: `roster ${path} line 1: the header row has bytes that are not UTF-8 (looks like Windows-1252; set encoding: windows-1252)`,
       context: { file: path, line: 1 },
     });
   });
