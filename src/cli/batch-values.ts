@@ -17,6 +17,8 @@ export interface BatchValues {
   column?: string[];
   strictColumns?: boolean;
   allowEmpty?: boolean;
+  checkRooms?: boolean;
+  ensureRooms?: boolean;
 }
 
 export function batchFlags(values: BatchValues): RunFlags {
@@ -35,5 +37,7 @@ export function batchFlags(values: BatchValues): RunFlags {
     columns: values.column,
     strictColumns: values.strictColumns,
     allowEmpty: values.allowEmpty,
+    checkRooms: values.checkRooms,
+    ensureRooms: values.ensureRooms,
   };
 }

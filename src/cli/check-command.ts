@@ -1,11 +1,12 @@
 /**
  * `meeting-tokens check`: the preflight before a schedule fires. The job (or flags) validated as a
- * run would, the whole roster read and signed as a run would, and nothing published: no API key,
- * no network, no lock, no history.
+ * run would, the whole roster read and signed as a run would, and nothing published: no lock, no
+ * history, and no API key or network unless the job checks rooms (then listed at Daily, never created).
  */
 import { statSync } from 'node:fs';
 import { findJobFile, loadJob } from '../config/load-job.js';
 import { buildRunConfig } from '../config/run-config.js';
+import { loadApiKey } from '../config/api-key.js';
 import { createLogger } from '../log.js';
 import { checkBatch } from '../pipeline/check-batch.js';
 import { parseNow } from './args.js';
@@ -21,6 +22,7 @@ export interface CheckValues extends OutputFlags, BatchValues {
   jobs: string;
   now?: string;
   allowExpired?: boolean;
+  allowWeakKey?: boolean;
   workers?: number;
   logLevel: LogLevel;
 }
@@ -32,6 +34,10 @@ export async function checkCommand(jobName: string | undefined, values: CheckVal
   const log = createLogger(logLevel, undefined, (message) => warnings.push(message), progress.clear);
   const loaded = jobName !== undefined ? loadJob(findJobFile(jobName, values.jobs)) : undefined;
   const config = buildRunConfig(loaded, batchFlags(values), false);
+  // Only the room check asks Daily, so only it needs the key.
+  const apiKey = config.checkRooms
+    ? loadApiKey(process.env, { allowWeakKey: values.allowWeakKey ?? false, demoAllowed: config.demoKey })
+    : undefined;
   const now = values.now !== undefined ? parseNow(values.now) : new Date();
 
   const controller = new AbortController();
@@ -40,6 +46,7 @@ export async function checkCommand(jobName: string | undefined, values: CheckVal
   try {
     const report = await checkBatch({
       config,
+      apiKey,
       now,
       log,
       signal: controller.signal,

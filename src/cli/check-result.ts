@@ -21,6 +21,7 @@ export function checkReportText(r: CheckReport): string {
       : `domain id: ${r.domainId}`,
   );
   lines.push(`output directory: ${config.outDir !== undefined ? `${config.outDir} (usable; nothing written)` : 'not given (not checked)'}`);
+  if (r.rooms) lines.push(roomsText(r.rooms, r.domainId, config.domainName));
   lines.push(`rows read: ${counts.read}`);
   lines.push(`would get tokens: ${counts.written}`);
   const share =
@@ -47,6 +48,14 @@ export function checkReportText(r: CheckReport): string {
   return lines.join('\n') + '\n';
 }
 
+function roomsText(rooms: NonNullable<CheckReport['rooms']>, domainId: string, domainName: string | undefined): string {
+  const names = (list: string[]): string => list.map((room) => `\`${room}\``).join(', ');
+  const parts = [`rooms: ${plural(rooms.listed, 'room')} listed on domain \`${domainName ?? domainId}\``];
+  if (rooms.wouldCreate.length > 0) parts.push(`a run would create ${rooms.wouldCreate.length}: ${names(rooms.wouldCreate)}`);
+  parts.push(rooms.public.length > 0 ? `public (anyone with the link joins): ${names(rooms.public)}` : 'none public');
+  return parts.join('; ');
+}
+
 function linesText(lines: number[], rows: number): string {
   return `${lines.length === 1 ? 'line' : 'lines'} ${lines.join(', ')}${rows > lines.length ? ', ...' : ''}`;
 }
@@ -69,6 +78,8 @@ export interface CheckResultJson {
   rejects: { reason: string; rows: number; lines: number[] }[];
   other_rejects: { rows: number; lines: number[] } | null;
   duplicates: CheckReport['duplicates'];
+  /** With check_rooms: rooms listed at Daily, those a run would create (ensure_rooms), public ones; else null. */
+  rooms: { listed: number; would_create: string[]; public: string[] } | null;
   exp_min: string | null;
   exp_max: string | null;
   warnings: string[];
@@ -94,6 +105,7 @@ export function checkResultJson(r: CheckReport, warnings: string[]): CheckResult
     rejects: r.rejects.groups,
     other_rejects: r.rejects.other,
     duplicates: r.duplicates,
+    rooms: r.rooms && { listed: r.rooms.listed, would_create: r.rooms.wouldCreate, public: r.rooms.public },
     exp_min: counts.written > 0 ? isoSeconds(counts.expMin) : null,
     exp_max: counts.written > 0 ? isoSeconds(counts.expMax) : null,
     warnings,

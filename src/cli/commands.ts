@@ -70,6 +70,18 @@ function batchOptions(command: 'run' | 'check'): Option[] {
       '--max-token-length <n>',
       `reject a row whose token is longer than this many characters, ${TOKEN_LENGTH_RANGE.min} to ${TOKEN_LENGTH_RANGE.max} (job default ${JOB_DEFAULTS.max_token_length}, Daily's advice)`,
     ).argParser(wholeNumber('max-token-length', TOKEN_LENGTH_RANGE.min, TOKEN_LENGTH_RANGE.max)),
+    new Option(
+      '--check-rooms',
+      command === 'run'
+        ? "list the domain's rooms at Daily first; reject rows whose room does not exist or expires before the token, warn once per public room"
+        : "list the domain's rooms at Daily (needs the API key) and check each row as run would: missing or expiring room rejected, public rooms listed",
+    ),
+    new Option(
+      '--ensure-rooms',
+      command === 'run'
+        ? "like --check-rooms, and first create the missing rooms (private, expiring with the batch's latest token); the manifest lists them"
+        : 'like --check-rooms, and list the missing rooms a run would create (private); check creates none, their rows pass',
+    ),
   ];
 }
 
@@ -104,19 +116,7 @@ export function runCommandSpec(done: ExitSink): Command {
       )
       .addArgument(new Argument('[job]', 'a job name (<jobs>/<job>.yaml) or the path of a .yaml/.yml job file'))
       .addOption(jobsOption())
-      .addOption(stateOption())
-      .addOption(
-        new Option(
-          '--check-rooms',
-          "list the domain's rooms at Daily first; reject rows whose room does not exist or expires before the token, warn once per public room",
-        ),
-      )
-      .addOption(
-        new Option(
-          '--ensure-rooms',
-          "like --check-rooms, and first create the missing rooms (private, expiring with the batch's latest token); the manifest lists them",
-        ),
-      ),
+      .addOption(stateOption()),
     batchOptions('run'),
   )
     .addOption(new Option('--offline', 'never call Daily: a missing domain id is an error instead'))
@@ -153,11 +153,15 @@ export function checkCommandSpec(done: ExitSink): Command {
         'Validates the job (or the flags) as run does, then reads the whole roster through the same reader, parser, ' +
           "mapper and worker threads, signing with a throwaway random key (so the tokens are as long as a run's). " +
           'Publishes nothing and writes nothing: no output file, no lock, no history; needs no API key and no network ' +
-          '(without a domain id a placeholder signs). Prints the column mapping, delimiter and encoding, rows read, rows ' +
+          '(without a domain id a placeholder signs), except with check_rooms or ensure_rooms (or their flags): then it ' +
+          "lists the domain's rooms at Daily with the API key, as run does, and creates none. " +
+          'Prints the column mapping, delimiter and encoding, rows read, rows ' +
           'that would get tokens, rejects grouped by reason (count and first five lines of each; the 20 largest groups, ' +
-          'the rest as "other"), rows repeating an earlier (room, user_id), and the exp range. Exits 0 when a run would ' +
+          'the rest as "other"), rows repeating an earlier (room, user_id), the exp range and, when rooms are checked, the ' +
+          'public rooms and those a run would create. Exits 0 when a run would ' +
           'publish, 3 when it would reject more than max_reject_ratio, 2 on a configuration problem (job, flags, roster ' +
-          'header, or every token expired), 1 when the roster or the output directory cannot be used, as for run. Options override the job file.',
+          'header, or every token expired), 1 when the roster or the output directory cannot be used (or Daily when rooms are checked), as for run. ' +
+          'Options override the job file.',
       )
       .addArgument(new Argument('[job]', 'a job name (<jobs>/<job>.yaml) or the path of a .yaml/.yml job file'))
       .addOption(jobsOption()),
@@ -165,6 +169,7 @@ export function checkCommandSpec(done: ExitSink): Command {
   )
     .addOption(nowOption("the run's clock to check against (iat, so every exp)"))
     .addOption(allowExpiredOption())
+    .addOption(allowWeakKeyOption())
     .addOption(workersOption())
     .addOption(logLevelOption())
     .addOption(jsonOption('the report (mapping, counts, rejects by reason, repeats, exp range)'))

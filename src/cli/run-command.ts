@@ -22,8 +22,6 @@ export interface RunValues extends OutputFlags, BatchValues {
   allowWeakKey?: boolean;
   workers?: number;
   offline?: boolean;
-  checkRooms?: boolean;
-  ensureRooms?: boolean;
   logLevel: LogLevel;
 }
 
@@ -37,8 +35,6 @@ export async function runCommand(jobName: string | undefined, values: RunValues)
   const config = buildRunConfig(loaded, {
     ...batchFlags(values),
     offline: values.offline,
-    checkRooms: values.checkRooms,
-    ensureRooms: values.ensureRooms,
   });
   const apiKey = loadApiKey(process.env, { allowWeakKey: values.allowWeakKey ?? false, demoAllowed: config.demoKey });
   if (apiKey.source === 'demo') {

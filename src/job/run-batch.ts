@@ -28,10 +28,7 @@ import { latestPossibleExp, refuseExpiredBatch } from '../output/expired-batch.j
 import type { DuplicateSummary } from '../duplicates/duplicate-counter.js';
 import type { Logger } from 'pino';
 import { plural } from '../plural.js';
-import { createMapper } from '../claims/map-row.js';
-import { clientFromEnv } from '../daily/client.js';
-import { prepareRooms, type RoomsStage } from '../rooms/prepare-rooms.js';
-import type { ChunkSpec } from '../pipeline/process-chunk.js';
+import { roomsStage } from '../pipeline/rooms-stage.js';
 import { publicRoomWarning } from '../rooms/room-check.js';
 
 export interface RunOptions {
@@ -80,7 +77,7 @@ export async function runBatch(options: RunOptions): Promise<RunResult> {
   const publication = await Publication.open(config.outDir, names);
   const publicRooms = new Set<string>();
   try {
-    const rooms = config.checkRooms ? await roomsStage(config, apiKey, spec, log, signal) : undefined;
+    const rooms = config.checkRooms ? await roomsStage(config, apiKey, spec, log, signal, true) : undefined;
     spec.rooms = rooms?.index;
     await publication.tokens.write(csvRow(tokensHeader(spec.plan, spec.joinBase !== undefined), config.escapeFormulas));
     await publication.rejects.write(csvRow(rejectsHeader(spec.plan.headers), config.escapeFormulas));
@@ -151,21 +148,6 @@ export async function runBatch(options: RunOptions): Promise<RunResult> {
   } finally {
     await publication.close();
   }
-}
-
-/** Lists the domain's rooms (and creates the missing ones), before any row is signed. */
-function roomsStage(config: RunConfig, apiKey: ApiKey, spec: ChunkSpec, log: Logger, signal: AbortSignal | undefined): Promise<RoomsStage> {
-  return prepareRooms({
-    client: clientFromEnv(process.env, apiKey.key),
-    domain: config.domainName ?? spec.settings.domainId,
-    ensure: config.ensureRooms,
-    rosterPath: config.rosterPath,
-    mapRow: createMapper(spec.settings, spec.plan),
-    width: spec.plan.headers.length,
-    job: config.job,
-    log,
-    signal,
-  });
 }
 
 function logFinish(

@@ -1,7 +1,8 @@
 /**
  * A batch checked, not run: the roster read through the same reader, parser, mapper and workers
  * as a run (sign-roster.ts), signed with a throwaway random key so that token lengths are real,
- * and nothing published: no output file, no lock, no history. What a run would publish is
+ * and nothing published: no output file, no lock, no history. With `check_rooms` the domain's
+ * rooms are listed at Daily as a run lists them (and none is created). What a run would publish is
  * counted instead: rows, would-be tokens, rejects grouped by reason, repeated pairs, exp range.
  */
 import { randomBytes } from 'node:crypto';
@@ -18,6 +19,8 @@ import { latestPossibleExp, refuseExpiredBatch } from '../output/expired-batch.j
 import type { DuplicateSummary } from '../duplicates/duplicate-counter.js';
 import { chunkSpec, overRejectRatio, rosterFormat, signRoster, warnBomOverride, workerCount, type Counts } from './sign-roster.js';
 import { RejectGroups, type RejectSummary } from './reject-groups.js';
+import type { ApiKey } from '../config/api-key.js';
+import { roomsStage } from './rooms-stage.js';
 
 /**
  * Signs when neither the job nor a flag gives a domain id (a run would look it up at Daily): a
@@ -27,6 +30,8 @@ export const PLACEHOLDER_DOMAIN_ID = '00000000-0000-4000-8000-000000000000';
 
 export interface CheckOptions {
   config: CheckConfig;
+  /** Lists the domain's rooms when `config.checkRooms`; unused otherwise. */
+  apiKey?: ApiKey | undefined;
   /** The run's clock to check against: `iat`, and so every `exp`. */
   now: Date;
   log: Logger;
@@ -49,6 +54,8 @@ export interface CheckReport {
   overRatio: boolean;
   rejects: RejectSummary;
   duplicates: DuplicateSummary;
+  /** With `check_rooms`: rooms listed, those a run would create (`ensure_rooms`), public ones tokens are for; else null. */
+  rooms: { listed: number; wouldCreate: string[]; public: string[] } | null;
   /** What would fail a run that got this far (too many rejects, every token expired), or null. */
   problem: { code: string; message: string } | null;
   exitCode: number;
@@ -81,6 +88,9 @@ export async function checkBatch(options: CheckOptions): Promise<CheckReport> {
     log.debug({ job: config.job, roster: config.rosterPath, ...format, iat, workers }, 'check started');
     warnBomOverride(format, config.encoding, config.job, log);
     const rejects = new RejectGroups();
+    const rooms = config.checkRooms ? await roomsStage(config, requireKey(options.apiKey), spec, log, signal, false) : undefined;
+    spec.rooms = rooms?.index;
+    const publicRooms = new Set<string>();
     const signed = await signRoster({
       roster,
       spec,
@@ -91,7 +101,11 @@ export async function checkBatch(options: CheckOptions): Promise<CheckReport> {
       encodingDeclared: config.encoding !== undefined,
       signal,
       onProgress: options.onProgress,
-      collect: (output) => Promise.resolve(rejects.add(output.rejects)),
+      collect: (output) => {
+        rejects.add(output.rejects);
+        for (const room of output.publicRooms) publicRooms.add(room);
+        return Promise.resolve();
+      },
     });
     const { counts } = signed;
     const overRatio = overRejectRatio(counts, config.maxRejectRatio);
@@ -124,12 +138,24 @@ export async function checkBatch(options: CheckOptions): Promise<CheckReport> {
       overRatio,
       rejects: rejects.summary(),
       duplicates: signed.duplicates,
+      rooms: rooms
+        ? {
+            listed: rooms.index.rooms.size - rooms.created.length,
+            wouldCreate: rooms.created,
+            public: [...publicRooms],
+          }
+        : null,
       problem,
       exitCode: overRatio || problem?.code === 'ROSTER_EMPTY' ? EXIT.tooManyRejects : problem ? EXIT.usage : EXIT.ok,
     };
   } finally {
     await roster.chunks.return(undefined);
   }
+}
+
+function requireKey(apiKey: ApiKey | undefined): ApiKey {
+  if (apiKey === undefined) throw new Error('check_rooms without an API key');
+  return apiKey;
 }
 
 /** A run refuses to publish tokens that have all expired by then (exit 2): the same test, reported. */

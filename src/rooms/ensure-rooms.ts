@@ -33,12 +33,14 @@ export interface EnsureRoomsOptions {
   /** The run's mapper (column plan and settings), as the signing pass will use it. */
   mapRow: (fields: readonly string[]) => MappedRow;
   width: number;
+  /** False: ask Daily nothing, only add the missing rooms to the index as a run would create them. */
+  create: boolean;
   job: string;
   log: Logger;
   signal?: AbortSignal | undefined;
 }
 
-/** Creates the missing rooms; returns their names, in roster order. */
+/** Creates the missing rooms (or, without `create`, only indexes them); returns their names, in roster order. */
 export async function ensureRooms(options: EnsureRoomsOptions): Promise<string[]> {
   const { client, index, log, job } = options;
   const { missing, latestExp } = await missingRooms(options);
@@ -46,6 +48,10 @@ export async function ensureRooms(options: EnsureRoomsOptions): Promise<string[]
   for (let from = 0; from < names.length; from += BATCH_ROOMS_LIMIT) {
     if (options.signal?.aborted) throw abortError(options.signal);
     const batch = names.slice(from, from + BATCH_ROOMS_LIMIT);
+    if (!options.create) {
+      for (const room of batch) index.rooms.set(room, { public: false, exp: latestExp });
+      continue;
+    }
     await client.createRooms(batch.map((name) => ({ name, privacy: 'private', properties: { exp: latestExp } })));
     for (const room of batch) {
       index.rooms.set(room, { public: false, exp: latestExp });

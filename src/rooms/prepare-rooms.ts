@@ -15,6 +15,8 @@ export interface RoomsStageOptions {
   /** How messages name the domain: its name, else its id. */
   domain: string;
   ensure: boolean;
+  /** With `ensure`: create the missing rooms (a run), or only add them to the index as a run would (a check). */
+  create: boolean;
   rosterPath: string;
   mapRow: (fields: readonly string[]) => MappedRow;
   /** Fields a roster record has (the header's). */
@@ -26,7 +28,7 @@ export interface RoomsStageOptions {
 
 export interface RoomsStage {
   index: RoomIndex;
-  /** Rooms created by `ensure_rooms`, in roster order. */
+  /** Rooms created by `ensure_rooms` (or, without `create`, that a run would create), in roster order. */
   created: string[];
 }
 
@@ -43,6 +45,9 @@ export async function prepareRooms(options: RoomsStageOptions): Promise<RoomsSta
     );
   }
   const created = options.ensure ? await ensureRooms({ ...options, index }) : [];
-  if (options.ensure) log.info({ job, domain, created: created.length }, `created ${plural(created.length, 'missing room')}`);
+  if (options.ensure) {
+    const did = options.create ? 'created' : 'a run would create';
+    log.info({ job, domain, created: created.length }, `${did} ${plural(created.length, 'missing room')}`);
+  }
   return { index, created };
 }

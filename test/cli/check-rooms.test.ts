@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { startFakeDaily, type FakeDaily } from '../daily/fake-daily.js';
 import { runCli, tempDir, writeFile, readCsv, payloadOf, DOMAIN_ID, NOW, NOW_S } from '../helpers.js';
@@ -187,5 +187,65 @@ describe('--ensure-rooms', () => {
     expect(r.code).toBe(0);
     expect(daily.requests.filter((q) => q.method === 'POST')).toHaveLength(0);
     expect(r.manifest.rooms).toEqual({ listed: 3, created: [], public: ['lobby'] });
+  });
+});
+
+describe('check with check_rooms', () => {
+  /** A job with check_rooms and an output directory; returns the job's directory. */
+  function job(roster: string, extra = ''): string {
+    const dir = tempDir();
+    writeFile(dir, 'roster.csv', roster);
+    writeFile(dir, 'job.yaml', `roster: roster.csv\nout: out\ndomain_id: ${DOMAIN_ID}\ndomain_name: acme\n${extra}`);
+    return dir;
+  }
+  const ROSTER = 'room,name\nstandup,Ada\nnope,Bob\nlobby,Cy\nnope,Di\nstandup,Ed\n';
+
+  it("lists the rooms as run does: the missing room's rows in the grouped rejects, exit 3 over the ratio; nothing written or created", async () => {
+    const dir = job(ROSTER, 'check_rooms: true\nmax_reject_ratio: 0.2\n');
+    const r = await runCli(['check', join(dir, 'job.yaml'), '--now', NOW, '--json'], { env: { DAILY_API_URL: daily.url } });
+    expect(r.code).toBe(3);
+    const report = JSON.parse(r.stdout) as Record<string, unknown>;
+    expect(report).toMatchObject({
+      ok: false,
+      rows_read: 5,
+      would_get_tokens: 3,
+      rows_rejected: 2,
+      rejects: [{ reason: 'room `nope` does not exist on domain `acme`', rows: 2, lines: [3, 5] }],
+      rooms: { listed: 3, would_create: [], public: ['lobby'] },
+      error: { code: 'TOO_MANY_REJECTS' },
+    });
+    expect(daily.requests.map((q) => `${q.method} ${q.path}`)).toEqual(['GET /v1/rooms?limit=100']);
+    expect(daily.rooms.map((room) => room.name).sort()).toEqual(['closing', 'lobby', 'standup']);
+    expect(readdirSync(dir).sort()).toEqual(['job.yaml', 'roster.csv']);
+  });
+
+  it('--check-rooms does the same under the ratio (exit 0); the text report names the public rooms', async () => {
+    const dir = job(ROSTER, 'max_reject_ratio: 0.5\n');
+    const r = await runCli(['check', join(dir, 'job.yaml'), '--now', NOW, '--check-rooms'], { env: { DAILY_API_URL: daily.url } });
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('rooms: 3 rooms listed on domain `acme`; public (anyone with the link joins): `lobby`\n');
+    expect(r.stdout).toContain('  2  room `nope` does not exist on domain `acme` (lines 3, 5)\n');
+    expect(daily.requests).toHaveLength(1);
+  });
+
+  it('ensure_rooms: lists the rooms a run would create and passes their rows; creates none', async () => {
+    const dir = job(ROSTER, 'ensure_rooms: true\n');
+    const r = await runCli(['check', join(dir, 'job.yaml'), '--now', NOW, '--json'], { env: { DAILY_API_URL: daily.url } });
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.stdout)).toMatchObject({ would_get_tokens: 5, rows_rejected: 0, rooms: { listed: 3, would_create: ['nope'] } });
+    expect(daily.requests.map((q) => q.method)).toEqual(['GET']);
+    expect(daily.rooms).toHaveLength(3);
+  });
+
+  it('needs the API key only then: without check_rooms no key and no request; with it and no key, exit 2 before any request', async () => {
+    const dir = job(ROSTER, 'max_reject_ratio: 0.5\n');
+    const env = { DAILY_API_URL: daily.url, DAILY_API_KEY: undefined };
+    const plain = await runCli(['check', join(dir, 'job.yaml'), '--now', NOW, '--json'], { env });
+    expect(plain.code).toBe(0);
+    expect(JSON.parse(plain.stdout)).toMatchObject({ rows_rejected: 0, rooms: null });
+    const keyless = await runCli(['check', join(dir, 'job.yaml'), '--now', NOW, '--check-rooms'], { env });
+    expect(keyless.code).toBe(2);
+    expect(keyless.stderr).toContain('no API key');
+    expect(daily.requests).toHaveLength(0);
   });
 });
