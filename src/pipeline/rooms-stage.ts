@@ -12,7 +12,7 @@ import type { ChunkSpec } from './process-chunk.js';
  * creates them; a check only counts them as a run would create them, so their rows pass.
  */
 export function roomsStage(
-  config: Pick<CheckConfig, 'domainName' | 'ensureRooms' | 'rosterPath' | 'job'>,
+  config: Pick<CheckConfig, 'domainName' | 'ensureRooms' | 'rosterPath' | 'delimiter' | 'encoding' | 'job'>,
   apiKey: ApiKey,
   spec: ChunkSpec,
   log: Logger,
@@ -25,6 +25,7 @@ export function roomsStage(
     ensure: config.ensureRooms,
     create,
     rosterPath: config.rosterPath,
+    reading: { delimiter: config.delimiter, encoding: config.encoding },
     mapRow: createMapper(spec.settings, spec.plan),
     width: spec.plan.headers.length,
     job: config.job,

@@ -14,6 +14,7 @@ import type { DailyClient } from '../daily/client.js';
 import { BATCH_ROOMS_LIMIT } from '../daily/room-types.js';
 import { MeetingTokensError, abortError } from '../errors.js';
 import { openRoster } from '../roster/open-roster.js';
+import type { ChunkOptions } from '../roster/chunker.js';
 import { decodeRoster, NOT_UTF8 } from '../roster/utf8.js';
 import { parseRecords, UnclosedQuote, type ParsedRecord } from '../roster/csv-parser.js';
 import { Rejection } from '../claims/rejection.js';
@@ -30,6 +31,8 @@ export interface EnsureRoomsOptions {
   /** The domain's rooms; the created ones are added to it. */
   index: RoomIndex;
   rosterPath: string;
+  /** The delimiter and encoding the job or flags declare, read as the signing pass reads them. */
+  reading: Pick<ChunkOptions, 'delimiter' | 'encoding'>;
   /** The run's mapper (column plan and settings), as the signing pass will use it. */
   mapRow: (fields: readonly string[]) => MappedRow;
   width: number;
@@ -68,14 +71,14 @@ async function missingRooms(options: EnsureRoomsOptions): Promise<{ missing: Set
   const { index, mapRow, width, signal } = options;
   const missing = new Set<string>();
   let latestExp = 0;
-  const roster = await openRoster(options.rosterPath);
+  const roster = await openRoster(options.rosterPath, options.reading);
   try {
     for await (const chunk of roster.chunks) {
       if (signal?.aborted) throw abortError(signal);
       const { text, valid } = decodeRoster(chunk.bytes);
       let records: ParsedRecord[];
       try {
-        records = parseRecords(text, chunk.firstLine);
+        records = parseRecords(text, chunk.firstLine, roster.format.delimiter.charCodeAt(0));
       } catch (error) {
         // The signing pass reports it, with the run's own message.
         if (error instanceof UnclosedQuote) break;

@@ -4,6 +4,7 @@
  * (the index) and into the manifest (the rooms created).
  */
 import type { Logger } from 'pino';
+import type { ChunkOptions } from '../roster/chunker.js';
 import type { DailyClient } from '../daily/client.js';
 import type { MappedRow } from '../claims/map-row.js';
 import { plural } from '../plural.js';
@@ -18,6 +19,8 @@ export interface RoomsStageOptions {
   /** With `ensure`: create the missing rooms (a run), or only add them to the index as a run would (a check). */
   create: boolean;
   rosterPath: string;
+  /** The delimiter and encoding the job or flags declare (undefined: detected, as the signing pass does). */
+  reading: Pick<ChunkOptions, 'delimiter' | 'encoding'>;
   mapRow: (fields: readonly string[]) => MappedRow;
   /** Fields a roster record has (the header's). */
   width: number;

@@ -249,3 +249,25 @@ describe('check with check_rooms', () => {
     expect(daily.requests).toHaveLength(0);
   });
 });
+
+describe('--ensure-rooms on a roster that is not comma-separated', () => {
+  it('finds the missing rooms with the delimiter the signing pass uses, in a run and in a check', async () => {
+    const roster = 'room;name\nstandup;Ada\nfresh;Bob\n';
+    const r = await run(roster, ['--ensure-rooms']);
+    expect(r.code).toBe(0);
+    expect(r.tokens.map((t) => t['user_name'])).toEqual(['Ada', 'Bob']);
+    expect(r.manifest.rooms?.created).toEqual(['fresh']);
+
+    daily.rooms.splice(
+      daily.rooms.findIndex((room) => room.name === 'fresh'),
+      1,
+    );
+    const dir = tempDir();
+    writeFile(dir, 'roster.csv', roster);
+    const check = await runCli(['check', '--roster', join(dir, 'roster.csv'), '--now', NOW, '--ensure-rooms', '--json'], {
+      env: { DAILY_API_URL: daily.url },
+    });
+    expect(check.code).toBe(0);
+    expect(JSON.parse(check.stdout)).toMatchObject({ rows_rejected: 0, rooms: { would_create: ['fresh'] } });
+  });
+});
