@@ -51,7 +51,7 @@ describe('parallel signing', () => {
       if (workers !== 'default') args.push('--workers', workers);
       const result = await runCli(args);
       expect(result.code).toBe(0);
-      const started = result.stderr.split('\n').find((l) => l.includes('"run started"'));
+      const started = result.stderr.split('\n').find((l) => l.includes('"msg":"run started'));
       expect(JSON.parse(started!).workers).toEqual(workers === 'default' ? expect.any(Number) : Number(workers));
       outputs[workers] = {
         tokens: readFileSync(join(out, `roster-${STAMP}.csv`)),
