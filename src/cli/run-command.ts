@@ -38,7 +38,7 @@ export async function runCommand(jobName: string | undefined, values: RunValues)
   });
   const apiKey = loadApiKey(process.env, { allowWeakKey: values.allowWeakKey ?? false, demoAllowed: config.demoKey });
   if (apiKey.source === 'demo') {
-    log.warn({ job: config.job, demoKey: true }, `DAILY_API_KEY is not set and the job allows demo_key: ${DEMO_KEY_WARNING}`);
+    log.warn({ job: config.job, demoKey: true }, `DAILY_API_KEY is not set and the job allows demo_key (${DEMO_KEY_WARNING})`);
   }
   const now = values.now !== undefined ? parseNow(values.now) : new Date();
 

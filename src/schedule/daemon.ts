@@ -92,7 +92,7 @@ export async function runDaemon(options: DaemonOptions): Promise<number> {
   for (const name of manual) log.info({ job: name }, 'manual-only job (no schedule): run it with meeting-tokens run');
   for (const job of scheduled) {
     if (job.apiKey.source === 'demo')
-      log.warn({ job: job.name, demoKey: true }, `no API key set and the job allows demo_key: ${DEMO_KEY_WARNING}`);
+      log.warn({ job: job.name, demoKey: true }, `no API key set and the job allows demo_key (${DEMO_KEY_WARNING})`);
   }
   // The Redis client (about 19 MB) is loaded only for replicas.
   const coordinator = options.redisUrl

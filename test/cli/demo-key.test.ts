@@ -17,6 +17,10 @@ describe('which key signs', () => {
     expect(run.stdout).toMatch(
       /^done \(DEMO KEY: signed with the public demo key, Daily rejects these tokens\): 1 token, 0 rejected -> .*weekly-20261127T100000Z\.manifest\.json\n$/,
     );
+    const warned = await runCli(['run', 'weekly', '--jobs', jobs, '--now', NOW, '--out', join(dir, 'out2')], { cwd: dir, env });
+    expect(warned.stderr).toContain(
+      '"msg":"DAILY_API_KEY is not set and the job allows demo_key (DEMO KEY: signed with the public demo key, Daily rejects these tokens)"',
+    );
     const manifest = JSON.parse(readFileSync(join(dir, 'out', 'weekly-20261127T100000Z.manifest.json'), 'utf8')) as Record<string, unknown>;
     expect(manifest).toMatchObject({ key_source: 'demo', demo_key: true });
     const status = await runCli(['status', '--jobs', jobs], { cwd: dir, env });
