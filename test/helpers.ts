@@ -55,7 +55,7 @@ export function runCli(
     const cwd = options.cwd ?? tempDir('mt-cwd-');
     const roots = testRoots([cwd, ...args]);
     const before = snapshot(roots);
-    const keys = keysIn(env);
+    const keys = keysIn(env, options.env);
     const signs = args[0] === 'run' || args[0] === 'check';
     const allowExpired = signs && args.includes('--now') && !options.expiredCheck ? ['--allow-expired'] : [];
     const child = spawn(process.execPath, [options.cli ?? CLI, ...args, ...allowExpired], { cwd, env });
@@ -116,10 +116,25 @@ export function keyPieces(key: string): string[] {
   return [...pieces];
 }
 
-function keysIn(env: NodeJS.ProcessEnv): string[] {
+/** A secret's variable: its value must never show (S3 credentials, an SFTP key given inline, a webhook secret). */
+const SECRET_NAME = /(?:SECRET|TOKEN|PASSWORD|PASSPHRASE|_KEY)$/;
+
+/**
+ * The secrets of a run's environment: DAILY_API_KEY, any variable named as a secret, and the
+ * contents of every `*_FILE` variable (a PEM/OpenSSH private key line by line, without its
+ * BEGIN/END lines).
+ */
+function keysIn(env: NodeJS.ProcessEnv, given: Record<string, string | undefined> = {}): string[] {
   const keys = [env['DAILY_API_KEY']];
   const file = env['DAILY_API_KEY_FILE'];
   if (file) keys.push(readFileSync(file, 'utf8').trim());
+  for (const [name, value] of Object.entries(given)) {
+    if (value === undefined || name === 'DAILY_API_KEY' || name === 'DAILY_API_KEY_FILE') continue;
+    if (SECRET_NAME.test(name) && name !== 'DAILY_API_KEY') keys.push(value);
+    if (name.endsWith('_FILE')) {
+      for (const line of readFileSync(value, 'utf8').split('\n')) if (!line.startsWith('-----')) keys.push(line.trim());
+    }
+  }
   // Pieces of short strings could turn up by chance; every key the tests use is longer.
   return keys.filter((key): key is string => key !== undefined && key.length >= 16);
 }

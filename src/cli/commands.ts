@@ -27,6 +27,7 @@ import type { OutputFlags } from './output.js';
 import type { DomainValues } from './domain-command.js';
 import type { StatusValues } from './status-command.js';
 import type { ScheduleValues } from './schedule-command.js';
+import type { DeliverValues } from './deliver-command.js';
 
 /** Receives each action's exit code. */
 export type ExitSink = (code: Promise<number>) => Promise<void>;
@@ -120,6 +121,7 @@ export function runCommandSpec(done: ExitSink): Command {
     batchOptions('run'),
   )
     .addOption(new Option('--offline', 'never call Daily: a missing domain id is an error instead'))
+    .addOption(new Option('--no-deliver', "publish locally only: skip the job's deliver: destinations (meeting-tokens deliver sends later)"))
     .addOption(nowOption("the run's clock (iat and file names), for reproducible runs"))
     .addOption(allowExpiredOption())
     .addOption(allowWeakKeyOption())
@@ -248,6 +250,31 @@ export function domainCommandSpec(done: ExitSink): Command {
     .addOption(quietOption())
     .action(async (values: DomainValues) => {
       await done((await import('./domain-command.js')).domainCommand(values));
+    });
+}
+
+export function deliverCommandSpec(done: ExitSink): Command {
+  return new Command('deliver')
+    .summary("send a published batch to its job's deliver: destinations again")
+    .description(
+      "Re-sends the batch of a published manifest to the destinations in its job file's deliver: list (or those " +
+        'given with --to), as a run does after publishing: the data files, then the manifest. Takes the job\'s lock; ' +
+        'records the outcome in the delivery record beside the manifest and in the job\'s history. Exit 1 when a ' +
+        'delivery failed.',
+    )
+    .addArgument(new Argument('<manifest>', 'the batch manifest (<job>-<stamp>.manifest.json)'))
+    .addOption(
+      new Option('--to <url>', "only this destination of the job's deliver: list (repeatable)").argParser(
+        (value: string, previous: string[] | undefined) => [...(previous ?? []), value],
+      ),
+    )
+    .addOption(jobsOption())
+    .addOption(stateOption())
+    .addOption(logLevelOption())
+    .addOption(jsonOption('each destination: status, attempts, error'))
+    .addOption(quietOption())
+    .action(async (manifest: string, values: DeliverValues) => {
+      await done((await import('./deliver-command.js')).deliverCommand(manifest, values));
     });
 }
 

@@ -12,6 +12,7 @@ import {
   domainCommandSpec,
   runCommandSpec,
   scheduleCommandSpec,
+  deliverCommandSpec,
   statusCommandSpec,
   verifyCommandSpec,
   type ExitSink,
@@ -67,6 +68,7 @@ export function buildProgram(done: ExitSink = async (code) => void (await code))
     verifyCommandSpec,
     decodeCommandSpec,
     domainCommandSpec,
+    deliverCommandSpec,
     statusCommandSpec,
     scheduleCommandSpec,
   ]) {

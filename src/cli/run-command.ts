@@ -12,6 +12,7 @@ import { createProgress } from './progress.js';
 import { trapStopSignals } from './signals.js';
 import { runJob } from '../job/run-job.js';
 import { batchFlags, type BatchValues } from './batch-values.js';
+import { failedDeliveries } from '../deliver/outcome.js';
 
 /** `run`'s options as parsed from its declaration (commands.ts). */
 export interface RunValues extends OutputFlags, BatchValues {
@@ -22,6 +23,8 @@ export interface RunValues extends OutputFlags, BatchValues {
   allowWeakKey?: boolean;
   workers?: number;
   offline?: boolean;
+  /** false with `--no-deliver`. */
+  deliver?: boolean;
   logLevel: LogLevel;
 }
 
@@ -35,6 +38,7 @@ export async function runCommand(jobName: string | undefined, values: RunValues)
   const config = buildRunConfig(loaded, {
     ...batchFlags(values),
     offline: values.offline,
+    deliver: values.deliver,
   });
   const apiKey = loadApiKey(process.env, { allowWeakKey: values.allowWeakKey ?? false, demoAllowed: config.demoKey });
   if (apiKey.source === 'demo') {
@@ -68,6 +72,8 @@ export async function runCommand(jobName: string | undefined, values: RunValues)
     );
     // A failed batch (too many rejects) is an error like any other: one line on stderr.
     if (m.status !== 'done') process.stderr.write(`meeting-tokens: ${m.error?.message ?? 'the run failed'} -> ${result.manifestPath}\n`);
+    const failed = result.deliveries && failedDeliveries(result.deliveries);
+    if (failed) process.stderr.write(`meeting-tokens: published ${result.manifestPath}; delivery ${failed}\n`);
     return result.exitCode;
   } finally {
     progress.stop();

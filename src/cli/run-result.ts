@@ -3,6 +3,7 @@ import { dirname, join } from 'node:path';
 import type { RunResult } from '../job/run-batch.js';
 import { DEMO_KEY_WARNING } from '../config/api-key.js';
 import { plural } from '../plural.js';
+import type { DeliveryOutcome } from '../deliver/outcome.js';
 
 /** `done: 20 tokens, 6 rejected -> <manifest>`; nothing for a failed batch (its error goes to stderr). */
 export function resultLine({ manifest: m, manifestPath }: RunResult): string {
@@ -25,9 +26,12 @@ export interface RunResultJson {
   files: { manifest: string; tokens: string | null; rejects: string | null };
   warnings: string[];
   error: { code: string; message: string } | null;
+  /** Each destination's delivery (job's `deliver:`); [] when the job has none or the run had `--no-deliver`. */
+  deliveries: DeliveryOutcome[];
 }
 
-export function runResultJson({ manifest: m, manifestPath, exitCode }: RunResult, warnings: string[]): RunResultJson {
+export function runResultJson(result: RunResult, warnings: string[]): RunResultJson {
+  const { manifest: m, manifestPath, exitCode } = result;
   const dir = dirname(manifestPath);
   return {
     status: m.status,
@@ -45,5 +49,6 @@ export function runResultJson({ manifest: m, manifestPath, exitCode }: RunResult
     },
     warnings,
     error: m.error ?? null,
+    deliveries: result.deliveries ?? [],
   };
 }

@@ -10,6 +10,7 @@ import { PROPERTIES, UNSIGNABLE_PROPERTIES } from '../claims/properties.js';
 import { plural } from '../plural.js';
 import { JOB_DEFAULTS as D, TOKEN_LENGTH_RANGE } from './job-defaults.js';
 import { outputSchema, OUTPUT_KEYS, SPLIT_KEYS } from './output-schema.js';
+import { deliverSchema } from './deliver-schema.js';
 import { DELIMITER_CHOICES, parseDelimiter } from '../roster/delimiter.js';
 import { ENCODINGS } from '../roster/encoding.js';
 
@@ -107,6 +108,7 @@ export const jobSchema = z.strictObject({
   catch_up: z.boolean().default(D.catch_up),
   keep: z.number().int().min(1).default(D.keep),
   output: outputSchema.optional(),
+  deliver: deliverSchema.optional(),
 });
 
 export type JobFile = z.infer<typeof jobSchema>;

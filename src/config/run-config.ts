@@ -18,6 +18,7 @@ import { KNOWN_COLUMNS } from '../claims/column-plan.js';
 import { nearest } from '../suggest.js';
 import { parseDelimiter, type Delimiter } from '../roster/delimiter.js';
 import type { EncodingLabel } from '../roster/encoding.js';
+import type { DeliverEntry } from './deliver-schema.js';
 
 export interface RunFlags {
   roster?: string | undefined;
@@ -41,6 +42,8 @@ export interface RunFlags {
   /** A delimiter's character or name (commander checked it against the choices). */
   delimiter?: string | undefined;
   encoding?: EncodingLabel | undefined;
+  /** `--no-deliver`: publish locally only, whatever the job's `deliver:` says. */
+  deliver?: boolean | undefined;
 }
 
 export interface RunConfig {
@@ -78,6 +81,8 @@ export interface RunConfig {
   demoKey: boolean;
   /** Batches of this job to keep in the output directory (job files only). */
   keep: number | undefined;
+  /** Where each published batch is delivered (job files only), files' paths resolved. */
+  deliver: readonly DeliverEntry[];
 }
 
 function configError(where: string, message: string): MeetingTokensError {
@@ -207,6 +212,7 @@ export function buildRunConfig(loaded: LoadedJob | undefined, flags: RunFlags, o
     defaultRoom,
     demoKey: job.demo_key,
     keep: loaded ? job.keep : undefined,
+    deliver: flags.deliver === false ? [] : (job.deliver ?? []).map((entry) => withPaths(entry, base)),
   };
 }
 
@@ -235,4 +241,12 @@ function mergeColumns(
     merged[column] = header;
   }
   return merged;
+}
+
+/** A destination's local files (key, known_hosts) relative to the job file, as every path in it. */
+function withPaths(entry: DeliverEntry, base: string): DeliverEntry {
+  if (!('key_file' in entry) && !('known_hosts' in entry)) return entry;
+  const e = { ...entry } as Record<string, unknown>;
+  for (const key of ['key_file', 'known_hosts']) if (typeof e[key] === 'string') e[key] = resolve(base, e[key]);
+  return e as unknown as DeliverEntry;
 }

@@ -27,6 +27,7 @@ import { buildManifest, type Manifest } from '../output/manifest.js';
 import { latestPossibleExp, refuseExpiredBatch } from '../output/expired-batch.js';
 import type { DuplicateSummary } from '../duplicates/duplicate-counter.js';
 import type { Logger } from 'pino';
+import type { DeliveryOutcome } from '../deliver/outcome.js';
 import { plural } from '../plural.js';
 import { roomsStage } from '../pipeline/rooms-stage.js';
 import { publicRoomWarning } from '../rooms/room-check.js';
@@ -54,6 +55,8 @@ export interface RunResult {
   manifest: Manifest;
   manifestPath: string;
   exitCode: number;
+  /** Each destination's delivery of the published batch (job's `deliver:`); absent when it has none. */
+  deliveries?: DeliveryOutcome[];
 }
 
 export async function runBatch(options: RunOptions): Promise<RunResult> {

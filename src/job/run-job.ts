@@ -15,6 +15,7 @@ import { appendHistory, type HistoryEntry } from '../state/history.js';
 import { MeetingTokensError } from '../errors.js';
 import { publishedSlot } from './published-slots.js';
 import { applyRetention } from './retention.js';
+import { deliverPublished, deliveryExitCode } from './deliver-step.js';
 
 export interface JobRunOptions {
   config: RunConfig;
@@ -77,6 +78,8 @@ export async function runJob(options: JobRunOptions): Promise<RunResult> {
     }
     const m = result.manifest;
     // Published: whatever fails from here on, the batch is out and its manifest says so.
+    const deliveries = await deliverPublished(config, result, log, options.signal);
+    if (deliveries !== undefined) result = { ...result, deliveries, exitCode: deliveryExitCode(result.exitCode, deliveries) };
     const unrecorded = await record({
       status: m.status,
       rows_read: m.rows_read,
@@ -86,6 +89,7 @@ export async function runJob(options: JobRunOptions): Promise<RunResult> {
       outputs: [m.files.tokens?.name, m.files.rejects?.name, result.manifestPath.split('/').pop()].filter((n): n is string => !!n),
       ...(m.error ? { error: m.error } : {}),
       ...(m.demo_key ? { demo_key: true as const } : {}),
+      ...(deliveries !== undefined ? { deliveries } : {}),
     }).then(
       () => undefined,
       (error: unknown) => error as Error,

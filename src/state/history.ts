@@ -6,6 +6,7 @@
 import { join } from 'node:path';
 import { writeFully } from '../files/temp-file.js';
 import { ensureStateDir, openStateFile, stateError } from './state-file.js';
+import type { DeliveryOutcome } from '../deliver/outcome.js';
 
 export interface HistoryEntry {
   job: string;
@@ -23,6 +24,10 @@ export interface HistoryEntry {
   error?: { code: string; message: string };
   /** Signed with the public demo key (Daily rejects the tokens). */
   demo_key?: true;
+  /** Each destination's delivery of the batch (`deliver:`). */
+  deliveries?: DeliveryOutcome[];
+  /** A re-send of an earlier batch (`meeting-tokens deliver`): that batch's manifest. Not a run. */
+  redelivery_of?: string;
 }
 
 /** Appends one line; a failure is a STATE_FAILED error naming the state directory or the file. */
@@ -54,7 +59,9 @@ export async function lastRun(stateDir: string, job: string): Promise<HistoryEnt
     const lines = buffer.toString('utf8').split('\n').filter(Boolean);
     for (let i = lines.length - 1; i >= 0; i--) {
       try {
-        return JSON.parse(lines[i]!) as HistoryEntry;
+        const entry = JSON.parse(lines[i]!) as HistoryEntry;
+        // A re-send is not a run: status and catch-up go by the last run.
+        if (entry.redelivery_of === undefined) return entry;
       } catch {
         // a line cut by the 64 KiB window, or by a crash mid-append: try the one before
       }
