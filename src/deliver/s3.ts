@@ -30,6 +30,8 @@ function contentType(name: string): string {
 
 export function s3Connect(entry: S3Entry, address: S3Address): Connect {
   return async () => {
+    // The SDK warns on stderr that its releases after January 2027 need Node 22; this pinned one runs on Node 20.
+    process.env['AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED'] ??= 'true';
     const { S3Client, PutObjectCommand } = await import('@aws-sdk/client-s3');
     const { Upload } = await import('@aws-sdk/lib-storage');
     const client = new S3Client({
