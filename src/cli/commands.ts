@@ -121,7 +121,9 @@ export function runCommandSpec(done: ExitSink): Command {
     batchOptions('run'),
   )
     .addOption(new Option('--offline', 'never call Daily: a missing domain id is an error instead'))
-    .addOption(new Option('--no-deliver', "publish locally only: skip the job's deliver: destinations (meeting-tokens deliver sends later)"))
+    .addOption(
+      new Option('--no-deliver', "publish locally only: skip the job's deliver: destinations (meeting-tokens deliver sends later)"),
+    )
     .addOption(nowOption("the run's clock (iat and file names), for reproducible runs"))
     .addOption(allowExpiredOption())
     .addOption(allowWeakKeyOption())
@@ -258,8 +260,8 @@ export function deliverCommandSpec(done: ExitSink): Command {
     .summary("send a published batch to its job's deliver: destinations again")
     .description(
       "Re-sends the batch of a published manifest to the destinations in its job file's deliver: list (or those " +
-        'given with --to), as a run does after publishing: the data files, then the manifest. Takes the job\'s lock; ' +
-        'records the outcome in the delivery record beside the manifest and in the job\'s history. Exit 1 when a ' +
+        "given with --to), as a run does after publishing: the data files, then the manifest. Takes the job's lock; " +
+        "records the outcome in the delivery record beside the manifest and in the job's history. Exit 1 when a " +
         'delivery failed.',
     )
     .addArgument(new Argument('<manifest>', 'the batch manifest (<job>-<stamp>.manifest.json)'))

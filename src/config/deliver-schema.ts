@@ -42,7 +42,12 @@ export function parseSftpUrl(text: string): SftpAddress | string {
   if (url.hostname === '') return 'must name the host';
   if (url.search !== '' || url.hash !== '') return 'must have no ? or # part';
   const path = decodeURIComponent(url.pathname);
-  return { user: decodeURIComponent(url.username), host: url.hostname.replace(/^\[|\]$/g, ''), port: url.port ? Number(url.port) : 22, path };
+  return {
+    user: decodeURIComponent(url.username),
+    host: url.hostname.replace(/^\[|\]$/g, ''),
+    port: url.port ? Number(url.port) : 22,
+    path,
+  };
 }
 
 /** An S3 destination, from its URL: the bucket and the key prefix (`''`, or ending in `/`). */
@@ -79,7 +84,10 @@ const sftpEntry = z
   })
   .superRefine((entry, ctx) => {
     if ((entry.host_key === undefined) === (entry.known_hosts === undefined)) {
-      ctx.addIssue({ code: 'custom', message: `${entry.url}: give host_key or known_hosts (one of them): a host key is never trusted on first use` });
+      ctx.addIssue({
+        code: 'custom',
+        message: `${entry.url}: give host_key or known_hosts (one of them): a host key is never trusted on first use`,
+      });
     }
     if ((entry.key_file === undefined) === (entry.key_env === undefined)) {
       ctx.addIssue({ code: 'custom', message: `${entry.url}: give key_file or key_env (one of them) for key authentication` });

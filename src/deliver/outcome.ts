@@ -17,5 +17,7 @@ export interface DeliveryOutcome {
 export function failedDeliveries(outcomes: readonly DeliveryOutcome[]): string | undefined {
   const failed = outcomes.filter((o) => o.status === 'failed');
   if (failed.length === 0) return undefined;
-  return failed.map((o) => `${o.destination} failed after ${o.attempts} ${o.attempts === 1 ? 'try' : 'tries'} (${o.error ?? 'error'})`).join('; ');
+  return failed
+    .map((o) => `${o.destination} failed after ${o.attempts} ${o.attempts === 1 ? 'try' : 'tries'} (${o.error ?? 'error'})`)
+    .join('; ');
 }

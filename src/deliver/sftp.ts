@@ -72,7 +72,8 @@ export function sftpConnect(entry: SftpEntry, address: SftpAddress, env: NodeJS.
     } catch (error) {
       await client.end().catch(() => undefined);
       if (refusal.why !== undefined) throw new PermanentError(`refused ${address.host}:${address.port}: ${refusal.why}`);
-      if (/authentication methods failed/i.test((error as Error).message)) throw new PermanentError(`the server refused the key for user ${address.user}`);
+      if (/authentication methods failed/i.test((error as Error).message))
+        throw new PermanentError(`the server refused the key for user ${address.user}`);
       throw error;
     }
     const dir = address.path.startsWith('/~/') ? address.path.slice(3) || '.' : address.path || '.';

@@ -77,6 +77,22 @@ describe('the API key never leaks', () => {
     await expect(runCli([join(dir, 'out.txt')], { cli: writer, env: { DAILY_API_KEY: SECRET } })).rejects.toThrow(
       `the API key leaked: in ${join(dir, 'out.txt')}`,
     );
+    // Delivery secrets too: S3 credentials and an SSH key given as a *_FILE secret (line by line).
+    const awsPrinter = writeFile(dir, 'prints-aws.mjs', `process.stderr.write('s=' + process.env.AWS_SECRET_ACCESS_KEY.slice(3, 20));`);
+    await expect(
+      runCli([], { cli: awsPrinter, env: { AWS_SECRET_ACCESS_KEY: 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY' } }),
+    ).rejects.toThrow(/the API key leaked: in stderr/);
+    const sshKey = writeFile(
+      dir,
+      'id_test',
+      '-----BEGIN OPENSSH PRIVATE KEY-----\nb3BlbnNzaC1rZXktdjEAAAAABG5vbmUAAAAEbm9uZQAAAAAAAAABAAAAMwAAAAtzc2gtZW\nQyNTUxOQAAACBqZ2V0dGhpc2lzbm90YXJlYWxrZXlidXRsb25nZW5vdWdoAAAAmH4kA\n-----END OPENSSH PRIVATE KEY-----\n',
+    );
+    const sshPrinter = writeFile(
+      dir,
+      'prints-ssh.mjs',
+      `import { readFileSync } from 'node:fs'; process.stdout.write(readFileSync(process.env.SFTP_KEY_FILE, 'utf8').split('\\n')[2].slice(10, 40));`,
+    );
+    await expect(runCli([], { cli: sshPrinter, env: { SFTP_KEY_FILE: sshKey } })).rejects.toThrow(/the API key leaked: in stdout/);
     // The key file a test writes itself, in a directory the run looks at, is not a leak.
     const keyFile = writeFile(dir, 'key', SECRET);
     const status = await runCli(['status', '--jobs', dir], { env: { DAILY_API_KEY: undefined, DAILY_API_KEY_FILE: keyFile } });

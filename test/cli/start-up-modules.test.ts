@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { spawnSync } from 'node:child_process';
 import { pathToFileURL } from 'node:url';
-import { CLI, DOMAIN_ID, tempDir, writeFile } from '../helpers.js';
+import { CLI, DOMAIN_ID, freePort, tempDir, writeFile } from '../helpers.js';
 
 /** Runs the CLI with a resolve hook that names every module it loads on stderr. */
 function withLoadedModules(args: string[], cwd: string): { status: number | null; stdout: string; loaded: string } {
@@ -48,10 +48,27 @@ describe('start-up loads only what the command needs', () => {
     expect(plain.status).toBe(0);
     expect(plain.loaded).toContain('/dist/job/run-batch.js'); // the run did load its modules
     expect(plain.loaded).not.toContain('node-cron');
+    // Delivery's SDKs only for a job that delivers, and each protocol's only for a job that uses it.
+    for (const name of ['ssh2', '@aws-sdk', '/dist/deliver/deliver-batch.js']) expect(plain.loaded).not.toContain(name);
 
     writeFile(dir, 'bad.yaml', `roster: roster.csv\nout: out\ndomain_id: ${DOMAIN_ID}\ndemo_key: true\nschedule: "61 * * * *"\n`);
     const bad = spawnSync(process.execPath, [CLI, 'run', 'bad', '--jobs', dir, '--state', `${dir}/state`], { cwd: dir, encoding: 'utf8' });
     expect(bad.status).toBe(2);
     expect(bad.stderr).toContain('is not a valid cron schedule');
+  });
+
+  it('a job that delivers over SFTP loads ssh2 and not the AWS SDK', async () => {
+    const dir = tempDir();
+    const closed = await freePort(); // nothing listens there: the delivery fails at once
+    writeFile(dir, 'roster.csv', 'email,room\na@example.com,room1\n');
+    writeFile(
+      dir,
+      'drop.yaml',
+      `roster: roster.csv\nout: out\ndomain_id: ${DOMAIN_ID}\ndemo_key: true\ndeliver:\n  - url: sftp://u@127.0.0.1:${closed}/in\n    host_key: SHA256:${'A'.repeat(43)}\n    key_file: roster.csv\n    attempts: 1\n`,
+    );
+    const run = withLoadedModules(['run', 'drop', '--jobs', dir, '--state', `${dir}/state`, '--log-level', 'silent'], dir);
+    expect(run.status).toBe(1);
+    expect(run.loaded).toContain('/node_modules/ssh2-sftp-client/');
+    expect(run.loaded).not.toContain('@aws-sdk');
   });
 });

@@ -42,7 +42,12 @@ async function object(key: string): Promise<Buffer | undefined> {
 /** The keys PUT (or multipart-completed) under `prefix`, in the order the server stored them. */
 function stored(prefix: string): string[] {
   return s3.requests
-    .filter((r) => r.key.startsWith(prefix) && r.status === 200 && ((r.method === 'PUT' && !r.query.includes('partNumber')) || (r.method === 'POST' && r.query.includes('uploadId'))))
+    .filter(
+      (r) =>
+        r.key.startsWith(prefix) &&
+        r.status === 200 &&
+        ((r.method === 'PUT' && !r.query.includes('partNumber')) || (r.method === 'POST' && r.query.includes('uploadId'))),
+    )
     .map((r) => r.key.slice(prefix.length));
 }
 
@@ -56,7 +61,11 @@ describe('S3 delivery', () => {
   it('puts every object byte-identical, each with its SHA-256 checked, the manifest last, with SSE', async () => {
     const batch = makeBatch(tempDir(), 'weekly', { '.csv': 'email,token\na@example.com,t1\n', '.rejects.csv': 'line,reason\n' });
     const { log, lines } = memoryLogger();
-    const [outcome] = await deliverBatch({ manifestPath: batch.manifestPath, targets: [target('s3://tokens/run-1', { sse: 'AES256' })], log });
+    const [outcome] = await deliverBatch({
+      manifestPath: batch.manifestPath,
+      targets: [target('s3://tokens/run-1', { sse: 'AES256' })],
+      log,
+    });
     expect(outcome).toMatchObject({ destination: 's3://tokens/run-1', status: 'delivered', attempts: 1, files_delivered: 3 });
     for (const name of batch.names) expect(await object(`run-1/${name}`)).toEqual(readFileSync(join(batch.dir, name)));
     expect(stored('run-1/')).toEqual(batch.names);
@@ -73,7 +82,11 @@ describe('S3 delivery', () => {
     const tokens = join(batch.dir, batch.names[0]!);
     writeFileSync(tokens, readFileSync(tokens, 'utf8').replace('t1', 't2')); // same length, other bytes
     const { log } = memoryLogger();
-    const [outcome] = await deliverBatch({ manifestPath: batch.manifestPath, targets: [target('s3://tokens/run-2', { attempts: 2 })], log });
+    const [outcome] = await deliverBatch({
+      manifestPath: batch.manifestPath,
+      targets: [target('s3://tokens/run-2', { attempts: 2 })],
+      log,
+    });
     expect(outcome).toMatchObject({ status: 'failed', attempts: 2, files_delivered: 0 });
     expect(outcome!.error).toContain('BadDigest');
     expect(await object(`run-2/${batch.names[0]}`)).toBeUndefined();
@@ -95,7 +108,11 @@ describe('S3 delivery', () => {
     const big = randomBytes(11 * 1024 * 1024 + 17);
     const batch = makeBatch(tempDir(), 'big', { '.csv': big, '.rejects.csv': 'line,reason\n' });
     const { log } = memoryLogger();
-    const [outcome] = await deliverBatch({ manifestPath: batch.manifestPath, targets: [target('s3://tokens/run-4/', { part_size_mb: 5 })], log });
+    const [outcome] = await deliverBatch({
+      manifestPath: batch.manifestPath,
+      targets: [target('s3://tokens/run-4/', { part_size_mb: 5 })],
+      log,
+    });
     expect(outcome).toMatchObject({ status: 'delivered', attempts: 1 });
     const parts = s3.requests.filter((r) => r.key === `run-4/${batch.names[0]}` && r.query.includes('partNumber'));
     expect(parts).toHaveLength(3);
@@ -109,7 +126,11 @@ describe('S3 delivery', () => {
   it('a bucket that does not exist fails at once, without retries', async () => {
     const batch = makeBatch(tempDir(), 'nobucket', { '.csv': 'a\n' });
     const { log } = memoryLogger();
-    const [outcome] = await deliverBatch({ manifestPath: batch.manifestPath, targets: [target('s3://missing-bucket/x', { attempts: 3 })], log });
+    const [outcome] = await deliverBatch({
+      manifestPath: batch.manifestPath,
+      targets: [target('s3://missing-bucket/x', { attempts: 3 })],
+      log,
+    });
     expect(outcome).toMatchObject({ status: 'failed', attempts: 1 });
     expect(outcome!.error).toContain('NoSuchBucket');
   });

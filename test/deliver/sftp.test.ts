@@ -30,12 +30,19 @@ function target(remote: string, extra: Record<string, unknown> = {}): DeliverEnt
 
 /** The final names the SFTP server renamed files to, in order, from its log. */
 function renamedTo(log: string, remote: string): string[] {
-  return [...log.matchAll(/rename old "[^"]*" new "([^"]*)"/g)].map((m) => m[1]!).filter((p) => p.startsWith(remote + '/')).map((p) => p.slice(remote.length + 1));
+  return [...log.matchAll(/rename old "[^"]*" new "([^"]*)"/g)]
+    .map((m) => m[1]!)
+    .filter((p) => p.startsWith(remote + '/'))
+    .map((p) => p.slice(remote.length + 1));
 }
 
 describe('SFTP delivery', () => {
   it('puts every file byte-identical under its final name, the manifest last, and records it', async () => {
-    const batch = makeBatch(tempDir(), 'weekly', { '.csv': 'email,token\na@example.com,t1\n', '.rejects.csv': 'line,reason\n', '.part-002.csv': 'x\n' });
+    const batch = makeBatch(tempDir(), 'weekly', {
+      '.csv': 'email,token\na@example.com,t1\n',
+      '.rejects.csv': 'line,reason\n',
+      '.part-002.csv': 'x\n',
+    });
     const remote = join(tempDir('mt-remote-'), 'inbound');
     const { log, lines } = memoryLogger();
     const [outcome] = await deliverBatch({ manifestPath: batch.manifestPath, targets: [target(remote)], log });
@@ -52,7 +59,11 @@ describe('SFTP delivery', () => {
     const manifestTime = statSync(join(remote, batch.names.at(-1)!)).ctimeMs;
     for (const name of batch.names.slice(0, -1)) expect(statSync(join(remote, name)).ctimeMs).toBeLessThanOrEqual(manifestTime);
     const record = JSON.parse(readFileSync(join(batch.dir, 'weekly-20261127T100000Z.delivery.json'), 'utf8'));
-    expect(record).toMatchObject({ job: 'weekly', manifest: batch.names.at(-1), deliveries: [{ destination: target(remote).url, status: 'delivered', attempts: 1 }] });
+    expect(record).toMatchObject({
+      job: 'weekly',
+      manifest: batch.names.at(-1),
+      deliveries: [{ destination: target(remote).url, status: 'delivered', attempts: 1 }],
+    });
     const key = readFileSync(sshd.keyFile, 'utf8');
     for (const line of key.split('\n').filter((l) => l.length >= 16 && !l.startsWith('-----'))) {
       expect(keyLeak(line, [['log', lines.join('')]], [batch.dir])).toBeUndefined();
@@ -66,7 +77,11 @@ describe('SFTP delivery', () => {
     spawnSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-f', join(other, 'other')]);
     const wrong = fingerprintOf(join(other, 'other.pub'));
     const { log, lines } = memoryLogger();
-    const [byPin] = await deliverBatch({ manifestPath: batch.manifestPath, targets: [target(remote, { host_key: wrong, attempts: 3 })], log });
+    const [byPin] = await deliverBatch({
+      manifestPath: batch.manifestPath,
+      targets: [target(remote, { host_key: wrong, attempts: 3 })],
+      log,
+    });
     expect(byPin).toMatchObject({ status: 'failed', attempts: 1, files_delivered: 0 });
     expect(byPin!.error).toBe(`refused 127.0.0.1:${sshd.port}: its host key ${sshd.hostKeyFingerprint} is not the pinned ${wrong}`);
     expect(lines.join('')).toContain(`delivery to ${target(remote).url} failed: refused 127.0.0.1`);
@@ -93,7 +108,11 @@ describe('SFTP delivery', () => {
     // The right key in known_hosts (as ssh-keyscan writes it) is accepted.
     const hostPub = readFileSync(join(sshd.dir, 'host_key.pub'), 'utf8').split(' ').slice(0, 2).join(' ');
     writeFileSync(knownHosts, `# pinned\nother ${otherPub}\n[127.0.0.1]:${sshd.port} ${hostPub}\n`);
-    const [ok] = await deliverBatch({ manifestPath: batch.manifestPath, targets: [target(remote, { host_key: undefined, known_hosts: knownHosts })], log });
+    const [ok] = await deliverBatch({
+      manifestPath: batch.manifestPath,
+      targets: [target(remote, { host_key: undefined, known_hosts: knownHosts })],
+      log,
+    });
     expect(ok).toMatchObject({ status: 'delivered' });
   }, 60_000);
 
