@@ -32,7 +32,8 @@ history in --state, else $MEETING_TOKENS_STATE, else ./state.
 Daily's API is https://api.daily.co/v1 unless DAILY_API_URL says otherwise;
 DAILY_API_TIMEOUT_MS sets the per-request timeout (default 10000).
 
-Exit codes: ${EXIT.ok} done (rejected rows allowed), ${EXIT.failure} failure, ${EXIT.usage} usage or configuration error,
+Exit codes: ${EXIT.ok} done (rejected rows allowed), ${EXIT.failure} failure (nothing published; or published, but a
+            deliver: destination failed, as its line says), ${EXIT.usage} usage or configuration error,
             ${EXIT.tooManyRejects} too many rejected rows (over max_reject_ratio: rejects and manifest published, no tokens),
             ${EXIT.alreadyRunning} the job is already running (another run holds its lock),
             ${EXIT.publishedUnrecorded} published, but its line in the run history could not be written (do not run it again),

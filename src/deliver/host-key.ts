@@ -17,7 +17,7 @@ function hostPatternMatches(pattern: string, names: readonly string[]): boolean 
   }
   const regex = new RegExp(
     `^${pattern
-      .replace(/[.+^${}()|\\]/g, '\\$&')
+      .replace(/[.+^${}()|[\]\\]/g, '\\$&')
       .replace(/\*/g, '.*')
       .replace(/\?/g, '.')}$`,
     'i',
