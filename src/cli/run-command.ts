@@ -12,7 +12,6 @@ import { createProgress } from './progress.js';
 import { trapStopSignals } from './signals.js';
 import { runJob } from '../job/run-job.js';
 import { batchFlags, type BatchValues } from './batch-values.js';
-import { failedDeliveries } from '../deliver/outcome.js';
 
 /** `run`'s options as parsed from its declaration (commands.ts). */
 export interface RunValues extends OutputFlags, BatchValues {
@@ -72,8 +71,10 @@ export async function runCommand(jobName: string | undefined, values: RunValues)
     );
     // A failed batch (too many rejects) is an error like any other: one line on stderr.
     if (m.status !== 'done') process.stderr.write(`meeting-tokens: ${m.error?.message ?? 'the run failed'} -> ${result.manifestPath}\n`);
-    const failed = result.deliveries && failedDeliveries(result.deliveries);
-    if (failed) process.stderr.write(`meeting-tokens: published ${result.manifestPath}; delivery ${failed}\n`);
+    if (result.deliveries) {
+      const failed = (await import('../deliver/outcome.js')).failedDeliveries(result.deliveries);
+      if (failed) process.stderr.write(`meeting-tokens: published ${result.manifestPath}; delivery ${failed}\n`);
+    }
     return result.exitCode;
   } finally {
     progress.stop();

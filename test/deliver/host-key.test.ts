@@ -4,7 +4,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { tempDir } from '../helpers.js';
 import { knownHostsRefusal, sha256Fingerprint } from '../../src/deliver/host-key.js';
-import { deliverEntry, parseS3Url, parseSftpUrl } from '../../src/config/deliver-schema.js';
+import { deliverSchemas, parseS3Url, parseSftpUrl } from '../../src/config/deliver-schema.js';
 
 function key(dir: string, name: string): { blob: Buffer; line: string; fingerprint: string } {
   spawnSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-f', join(dir, name)]);
@@ -66,7 +66,10 @@ describe('deliver: entries', () => {
   });
 
   it('are refused when incomplete or unknown, one message each', () => {
-    const issues = (entry: unknown): string[] => deliverEntry.safeParse(entry).error?.issues.map((i) => i.message) ?? [];
+    const issues = (entry: unknown): string[] =>
+      deliverSchemas()
+        .deliverEntry.safeParse(entry)
+        .error?.issues.map((i) => i.message) ?? [];
     expect(issues({ url: 'ftp://h/x' })).toEqual(['must be sftp://user@host:port/path or s3://bucket/prefix']);
     expect(issues({ url: 'sftp://u@h/x', key_file: 'k' })).toEqual([
       'sftp://u@h/x: give host_key or known_hosts (one of them): a host key is never trusted on first use',

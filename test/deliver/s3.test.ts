@@ -8,7 +8,7 @@ import { startS3, type S3Standin } from './s3-server.js';
 import { makeBatch, memoryLogger } from './batch.js';
 import { keyLeak, tempDir } from '../helpers.js';
 import { deliverBatch } from '../../src/deliver/deliver-batch.js';
-import { deliverEntry, type DeliverEntry } from '../../src/config/deliver-schema.js';
+import { deliverSchemas, type DeliverEntry } from '../../src/config/deliver-schema.js';
 
 const SECRET = 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY';
 let s3: S3Standin;
@@ -27,7 +27,7 @@ afterAll(async () => {
 });
 
 function target(url: string, extra: Record<string, unknown> = {}): DeliverEntry {
-  return deliverEntry.parse({ url, endpoint: s3.endpoint, force_path_style: true, backoff: '1s', ...extra });
+  return deliverSchemas().deliverEntry.parse({ url, endpoint: s3.endpoint, force_path_style: true, backoff: '1s', ...extra });
 }
 
 async function object(key: string): Promise<Buffer | undefined> {

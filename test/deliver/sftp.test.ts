@@ -8,7 +8,7 @@ import { startSshd, fingerprintOf, type Sshd } from './sshd.js';
 import { makeBatch, memoryLogger } from './batch.js';
 import { keyLeak, tempDir } from '../helpers.js';
 import { deliverBatch } from '../../src/deliver/deliver-batch.js';
-import { deliverEntry, type DeliverEntry } from '../../src/config/deliver-schema.js';
+import { deliverSchemas, type DeliverEntry } from '../../src/config/deliver-schema.js';
 
 let sshd: Sshd;
 beforeAll(async () => {
@@ -19,7 +19,7 @@ afterAll(async () => {
 });
 
 function target(remote: string, extra: Record<string, unknown> = {}): DeliverEntry {
-  return deliverEntry.parse({
+  return deliverSchemas().deliverEntry.parse({
     url: `sftp://${sshd.user}@127.0.0.1:${sshd.port}${remote}`,
     host_key: sshd.hostKeyFingerprint,
     key_file: sshd.keyFile,
