@@ -3,9 +3,9 @@
  * re-send replaces the entries of the destinations it sent to). Written under a temporary name
  * and renamed, so a reader sees the old record or the new one.
  */
-import { readFile, rename, unlink, writeFile } from 'node:fs/promises';
-import { randomBytes } from 'node:crypto';
-import { basename } from 'node:path';
+import { readFile, rename, unlink } from 'node:fs/promises';
+import { basename, dirname } from 'node:path';
+import { openTempFile, writeFully } from '../files/temp-file.js';
 import type { PublishedBatch } from './batch-files.js';
 import type { DeliveryOutcome } from './outcome.js';
 
@@ -33,11 +33,14 @@ export async function writeDeliveryRecord(path: string, batch: PublishedBatch, o
     manifest: batch.files.at(-1)!.name,
     deliveries: [...earlier.filter((o) => !sent.has(o.destination)), ...outcomes],
   };
-  const temp = `${path}.${randomBytes(6).toString('hex')}.tmp`;
+  // The project's temporary name: a run after a crash here removes the leftover.
+  const { path: temp, handle } = await openTempFile(dirname(path), 'wx');
   try {
-    await writeFile(temp, JSON.stringify(record, null, 2) + '\n', { flag: 'wx', mode: 0o644 });
+    await writeFully(handle, Buffer.from(JSON.stringify(record, null, 2) + '\n'), null, dirname(path));
+    await handle.close();
     await rename(temp, path);
   } catch (error) {
+    await handle.close().catch(() => undefined);
     await unlink(temp).catch(() => undefined);
     throw error;
   }

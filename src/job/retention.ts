@@ -1,7 +1,7 @@
 /**
  * Retention for one job's outputs: keep the newest `keep` batches, and delete every batch whose
  * tokens have all expired (useless, and still personal data). A batch is the files
- * `<job>-<stamp>.csv`, `.rejects.csv` and `.manifest.json` (names in `batch-name.ts`);
+ * `<job>-<stamp>.csv`, `.rejects.csv`, `.manifest.json` and `.delivery.json` (names in `batch-name.ts`);
  * nothing else in the directory is touched, not even another job whose name starts or ends the
  * same way. The batch the run just published is never touched.
  */

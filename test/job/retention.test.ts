@@ -55,6 +55,23 @@ describe('retention', () => {
     );
   });
 
+  it("deletes a batch's delivery record with it, and keeps a kept batch's", async () => {
+    const dir = tempDir();
+    const future = '2026-12-04T10:00:00Z';
+    batch(dir, 'weekly', '20261101T070000Z', future);
+    batch(dir, 'weekly', '20261108T070000Z', future);
+    writeFileSync(join(dir, 'weekly-20261101T070000Z.delivery.json'), '{}');
+    writeFileSync(join(dir, 'weekly-20261108T070000Z.delivery.json'), '{}');
+    const removed = await applyRetention(dir, 'weekly', 1, NOW);
+    expect(removed).toContain('weekly-20261101T070000Z.delivery.json');
+    expect(readdirSync(dir).sort()).toEqual([
+      'weekly-20261108T070000Z.csv',
+      'weekly-20261108T070000Z.delivery.json',
+      'weekly-20261108T070000Z.manifest.json',
+      'weekly-20261108T070000Z.rejects.csv',
+    ]);
+  });
+
   it('deletes an expired batch even when it is among the newest', async () => {
     const dir = tempDir();
     batch(dir, 'weekly', '20261127T070000Z', '2026-11-27T09:00:00Z');
