@@ -13,6 +13,8 @@ import { changedFileError, fileSha256, type BatchFile } from './batch-files.js';
 import type { Connect, Session } from './session.js';
 
 const MIB = 1024 * 1024;
+const quiet = (): void => undefined;
+const SILENT = { trace: quiet, debug: quiet, info: quiet, warn: quiet, error: quiet };
 /** Errors no retry fixes: the bucket or the credentials are wrong. */
 const PERMANENT = new Set([
   'NoSuchBucket',
@@ -40,6 +42,10 @@ export function s3Connect(entry: S3Entry, address: S3Address): Connect {
       forcePathStyle: entry.force_path_style,
       // Tries are counted, spaced and recorded by the caller.
       maxAttempts: 1,
+      // A store that stops answering ends the try (the socket idle this long), not never.
+      requestHandler: { connectionTimeout: 10_000, requestTimeout: 60_000 },
+      // The SDK writes some failures to the console without a logger of its own: the try's error says it all.
+      logger: SILENT,
     });
     const partSize = entry.part_size_mb * MIB;
     const encryption = {

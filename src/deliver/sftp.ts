@@ -67,6 +67,9 @@ export function sftpConnect(entry: SftpEntry, address: SftpAddress, env: NodeJS.
         privateKey: key,
         hostVerifier: hostVerifier(entry, address, knownHosts, refusal),
         readyTimeout: CONNECT_TIMEOUT_MS,
+        // A server that stops answering (rather than closing) ends the try after 30 s, not never.
+        keepaliveInterval: 5_000,
+        keepaliveCountMax: 6,
         retries: 0,
       });
     } catch (error) {

@@ -34,7 +34,21 @@ describe('meeting-tokens completion', () => {
     writeFile(other, 'monthly.yaml', 'roster: r.csv\n');
 
     expect(complete(script, ['meeting-tokens', ''], cwd).sort()).toEqual(
-      ['--help', '--version', '-V', '-h', 'check', 'completion', 'decode', 'domain', 'run', 'schedule', 'status', 'verify'].sort(),
+      [
+        '--help',
+        '--version',
+        '-V',
+        '-h',
+        'check',
+        'completion',
+        'decode',
+        'deliver',
+        'domain',
+        'run',
+        'schedule',
+        'status',
+        'verify',
+      ].sort(),
     );
     expect(complete(script, ['meeting-tokens', 've'], cwd)).toEqual(['verify']);
     expect(complete(script, ['meeting-tokens', 'run', '--log-'], cwd)).toEqual(['--log-level']);

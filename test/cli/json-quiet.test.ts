@@ -51,6 +51,7 @@ describe('results for scripts: --json and --quiet', () => {
       },
       warnings: [expect.stringContaining('1 row repeats the (room, user_id) of an earlier row')],
       error: null,
+      deliveries: [],
     });
     expect(manifest).toMatchObject({ rows_read: 3, tokens_written: 2, rows_rejected: 1, duplicates: { rows: 1 } });
     documented(oneObject(result.stdout));
