@@ -124,6 +124,12 @@ export function runCommandSpec(done: ExitSink): Command {
     .addOption(allowExpiredOption())
     .addOption(allowWeakKeyOption())
     .addOption(workersOption())
+    .addOption(
+      new Option(
+        '--pushgateway <url>',
+        "push the run's metrics to this Prometheus Pushgateway (pushAdd, grouped by job) when it ends; a failed push is a warning",
+      ).env('MEETING_TOKENS_PUSHGATEWAY'),
+    )
     .addOption(logLevelOption())
     .addOption(jsonOption('the result (counts, files, exit status, warnings)'))
     .addOption(quietOption())

@@ -12,6 +12,7 @@ import { JOB_DEFAULTS as D, TOKEN_LENGTH_RANGE } from './job-defaults.js';
 import { outputSchema, OUTPUT_KEYS, SPLIT_KEYS } from './output-schema.js';
 import { DELIMITER_CHOICES, parseDelimiter } from '../roster/delimiter.js';
 import { ENCODINGS } from '../roster/encoding.js';
+import { httpUrl, notifySchema, WEBHOOK_KEYS } from './notify-schema.js';
 
 export const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 export const SUBDOMAIN = /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/i;
@@ -107,6 +108,8 @@ export const jobSchema = z.strictObject({
   catch_up: z.boolean().default(D.catch_up),
   keep: z.number().int().min(1).default(D.keep),
   output: outputSchema.optional(),
+  notify: notifySchema.optional(),
+  heartbeat: httpUrl.optional(),
 });
 
 export type JobFile = z.infer<typeof jobSchema>;
@@ -119,4 +122,6 @@ export const NESTED_KEYS: Readonly<Record<string, readonly string[]>> = {
   defaults: DEFAULTS_KEYS,
   output: OUTPUT_KEYS,
   'output.split': SPLIT_KEYS,
+  /** Each item of a list: `notify.0`, `notify.1`, ... */
+  'notify.*': WEBHOOK_KEYS,
 };

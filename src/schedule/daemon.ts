@@ -17,6 +17,7 @@ import { createTask, type Logger as CronLogger, type ScheduledTask } from 'node-
 import type { Logger } from 'pino';
 import { findJobFile, listJobNames, loadJob, noJobFiles } from '../config/load-job.js';
 import { buildRunConfig, type RunConfig } from '../config/run-config.js';
+import { loadNotifySettings, type NotifySettings } from '../config/notify-settings.js';
 import { DEMO_KEY_WARNING, loadApiKey, type ApiKey } from '../config/api-key.js';
 import { MeetingTokensError } from '../errors.js';
 import { startHeartbeat } from '../state/heartbeat.js';
@@ -58,6 +59,7 @@ interface ScheduledJob {
   catchUp: boolean;
   config: RunConfig;
   apiKey: ApiKey;
+  notify: NotifySettings | undefined;
 }
 
 /** Loads and checks every job file; throws one error listing every problem, one line each. */
@@ -76,7 +78,16 @@ export function loadScheduledJobs(jobsDir: string, env: NodeJS.ProcessEnv): { sc
         continue;
       }
       const apiKey = loadApiKey(env, { allowWeakKey: false, demoAllowed: config.demoKey });
-      scheduled.push({ name, schedule: loaded.job.schedule, timezone: loaded.job.timezone, catchUp: loaded.job.catch_up, config, apiKey });
+      const notify = loadNotifySettings(loaded, env, undefined);
+      scheduled.push({
+        name,
+        schedule: loaded.job.schedule,
+        timezone: loaded.job.timezone,
+        catchUp: loaded.job.catch_up,
+        config,
+        apiKey,
+        notify,
+      });
     } catch (error) {
       if (!(error instanceof MeetingTokensError)) throw error;
       problems.push(...error.message.split('\n').map((line) => (line.includes(name) ? line : `job ${name}: ${line}`)));
@@ -127,6 +138,7 @@ export async function runDaemon(options: DaemonOptions): Promise<number> {
         stateDir,
         slot: slot.toISOString(),
         signal: controller.signal,
+        notify: job.notify,
       });
       const counts = { tokens: m.tokens_written, rejects: m.rows_rejected, duplicates: m.duplicates.rows };
       metrics.recordRun(job.name, m.status, (Date.now() - started) / 1000, counts);
