@@ -60,7 +60,7 @@ export async function notifiedRun<R extends NotifiableResult>(
   const started = (): void => {
     if (settings.heartbeat === undefined) return;
     startPing = ping(settings.heartbeat, 'start', '', attemptMs).then((outcome) =>
-      warnPing(context, settings.heartbeat!, 'start', outcome),
+      warnPing(context, settings.heartbeat!, '/start', outcome),
     );
   };
   const finish = async (outcome: Omit<RunOutcome, 'job' | 'slot' | 'startedAt' | 'finishedAt' | 'manifestSha256'>): Promise<void> => {
@@ -120,7 +120,7 @@ async function notify(settings: NotifySettings, outcome: RunOutcome, context: No
   if (settings.heartbeat !== undefined && outcome.status !== 'skipped') {
     const suffix = finishSuffix(outcome.exitCode);
     const url = settings.heartbeat;
-    work.push(ping(url, suffix, body, limits.attemptMs).then((answer) => warnPing(context, url, suffix || 'success', answer)));
+    work.push(ping(url, suffix, body, limits.attemptMs).then((answer) => warnPing(context, url, suffix ? `/${suffix}` : 'success', answer)));
   }
   if (settings.pushgateway !== undefined && outcome.status !== 'skipped') {
     const gateway = settings.pushgateway;
