@@ -48,6 +48,8 @@ describe('start-up loads only what the command needs', () => {
     expect(plain.status).toBe(0);
     expect(plain.loaded).toContain('/dist/job/run-batch.js'); // the run did load its modules
     expect(plain.loaded).not.toContain('node-cron');
+    expect(plain.loaded).not.toContain('/dist/notify/'); // nor notification code, for a job that notifies nobody
+    expect(plain.loaded).not.toContain('prom-client');
 
     writeFile(dir, 'bad.yaml', `roster: roster.csv\nout: out\ndomain_id: ${DOMAIN_ID}\ndemo_key: true\nschedule: "61 * * * *"\n`);
     const bad = spawnSync(process.execPath, [CLI, 'run', 'bad', '--jobs', dir, '--state', `${dir}/state`], { cwd: dir, encoding: 'utf8' });
