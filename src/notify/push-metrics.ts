@@ -8,7 +8,7 @@
 import type { RunOutcome } from './run-summary.js';
 
 /** The metrics of one run, each a gauge of the group's latest value. */
-export async function pushRunMetrics(gateway: string, outcome: RunOutcome, timeoutMs: number): Promise<void> {
+export async function pushRunMetrics(gateway: string, outcome: RunOutcome & { exitCode: number }, timeoutMs: number): Promise<void> {
   // prom-client is loaded only by a run that pushes.
   const { Gauge, Pushgateway, Registry } = await import('prom-client');
   const registry = new Registry();

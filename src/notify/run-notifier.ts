@@ -39,6 +39,16 @@ const STATUS_OF_ERROR: Partial<Record<string, RunStatus>> = {
   HISTORY_UNRECORDED: 'done',
 };
 
+/** Five attempts, each within MEETING_TOKENS_NOTIFY_TIMEOUT_MS, all within MEETING_TOKENS_NOTIFY_DEADLINE_MS from now. */
+function notifyLimits(env: NodeJS.ProcessEnv): NotifyLimits {
+  return {
+    attempts: 5,
+    attemptMs: whole(env, 'MEETING_TOKENS_NOTIFY_TIMEOUT_MS', 5000),
+    deadline: Date.now() + whole(env, 'MEETING_TOKENS_NOTIFY_DEADLINE_MS', 20_000),
+    backoffMs: 500,
+  };
+}
+
 function whole(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
   const value = Number(env[name]);
   return Number.isInteger(value) && value > 0 ? value : fallback;
@@ -73,12 +83,9 @@ export async function notifiedRun<R extends NotifiableResult>(
       manifestSha256: outcome.manifestPath ? await fileSha256(outcome.manifestPath) : null,
     };
     await startPing; // so that /start never arrives after the finishing ping
-    await notify(settings, full, context, {
-      attempts: 5,
-      attemptMs,
-      deadline: Date.now() + whole(env, 'MEETING_TOKENS_NOTIFY_DEADLINE_MS', 20_000),
-      backoffMs: 500,
-    }).catch((error: unknown) => context.log.warn({ job: context.job, name: (error as Error).name }, 'notifications failed'));
+    await notify(settings, full, context, notifyLimits(env)).catch((error: unknown) =>
+      context.log.warn({ job: context.job, name: (error as Error).name }, 'notifications failed'),
+    );
   };
   let result: R;
   try {
@@ -107,6 +114,34 @@ export async function notifiedRun<R extends NotifiableResult>(
   return result;
 }
 
+/**
+ * A scheduled slot that did not run here and may have run nowhere (it could not start in time,
+ * Redis did not answer, the previous run was still going, node-cron missed it): webhooks get a
+ * `run.skipped` summary saying why. The heartbeat is left alone: its checker alarms on the
+ * missing success by itself, and another replica may yet have run the slot.
+ */
+export async function notifySkippedSlot(settings: NotifySettings, context: NotifyContext, why: string): Promise<void> {
+  if (settings.webhooks.length === 0) return;
+  const now = new Date();
+  const env = context.env ?? process.env;
+  const outcome: RunOutcome = {
+    job: context.job,
+    slot: context.slot,
+    status: 'skipped',
+    exitCode: null,
+    startedAt: now,
+    finishedAt: now,
+    manifest: undefined,
+    manifestPath: undefined,
+    manifestSha256: null,
+    deliveries: null,
+    error: { code: 'SLOT_SKIPPED', message: why },
+  };
+  await notify({ ...settings, heartbeat: undefined, pushgateway: undefined }, outcome, context, notifyLimits(env)).catch((error: unknown) =>
+    context.log.warn({ job: context.job, name: (error as Error).name }, 'notifications failed'),
+  );
+}
+
 async function notify(settings: NotifySettings, outcome: RunOutcome, context: NotifyContext, limits: NotifyLimits): Promise<void> {
   const { log, job } = context;
   const body = JSON.stringify(runSummary(outcome));
@@ -118,14 +153,16 @@ async function notify(settings: NotifySettings, outcome: RunOutcome, context: No
   });
   // A run that did not happen here pings nothing: the run that holds the job (or published the slot) does.
   if (settings.heartbeat !== undefined && outcome.status !== 'skipped') {
-    const suffix = finishSuffix(outcome.exitCode);
+    const suffix = finishSuffix(outcome.exitCode ?? 1);
     const url = settings.heartbeat;
-    work.push(ping(url, suffix, body, limits.attemptMs).then((answer) => warnPing(context, url, suffix ? `/${suffix}` : 'success', answer)));
+    work.push(
+      ping(url, suffix, body, limits.attemptMs).then((answer) => warnPing(context, url, suffix ? `/${suffix}` : 'success', answer)),
+    );
   }
   if (settings.pushgateway !== undefined && outcome.status !== 'skipped') {
     const gateway = settings.pushgateway;
     work.push(
-      pushRunMetrics(gateway, outcome, limits.attemptMs).then(
+      pushRunMetrics(gateway, { ...outcome, exitCode: outcome.exitCode ?? 1 }, limits.attemptMs).then(
         () => log.info({ job, pushgateway: urlOrigin(gateway) }, 'metrics pushed to the Pushgateway'),
         (error: unknown) =>
           log.warn(

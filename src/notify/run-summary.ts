@@ -12,7 +12,8 @@ export interface RunOutcome {
   /** The schedule slot it served (ISO 8601), or null for a run by hand. */
   slot: string | null;
   status: RunStatus;
-  exitCode: number;
+  /** Null for a scheduled slot that did not run here. */
+  exitCode: number | null;
   startedAt: Date;
   finishedAt: Date;
   /** The published manifest, when the run got that far. */
@@ -33,7 +34,7 @@ export interface RunSummary {
     run_id: string | null;
     slot: string | null;
     status: RunStatus;
-    exit_code: number;
+    exit_code: number | null;
     started_at: string;
     finished_at: string;
     rows_read: number | null;

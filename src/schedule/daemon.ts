@@ -13,7 +13,7 @@
  * (nothing published, lock released, history says aborted); exit 0. Job files are reloaded by
  * restarting the daemon.
  */
-import { createTask, type Logger as CronLogger, type ScheduledTask } from 'node-cron';
+import { createTask, type ScheduledTask } from 'node-cron';
 import type { Logger } from 'pino';
 import { findJobFile, listJobNames, loadJob, noJobFiles } from '../config/load-job.js';
 import { buildRunConfig, type RunConfig } from '../config/run-config.js';
@@ -26,6 +26,7 @@ import { runJob } from '../job/run-job.js';
 import { missedSlot } from './last-slot.js';
 import { SchedulerMetrics } from './metrics.js';
 import { SlotGate, type SlotReason } from './slot-gate.js';
+import { cronLogger } from './cron-logger.js';
 
 export interface DaemonOptions {
   jobsDir: string;
@@ -124,8 +125,19 @@ export async function runDaemon(options: DaemonOptions): Promise<number> {
   let stopping = false;
 
   const gate = new SlotGate(coordinator, log);
+  // Webhooks hear of a slot that may have run nowhere; the notification code loads only for such jobs.
+  const notifySkipped = (job: ScheduledJob, slot: Date, why: string): Promise<void> =>
+    job.notify === undefined
+      ? Promise.resolve()
+      : import('../notify/run-notifier.js')
+          .then(({ notifySkippedSlot }) => notifySkippedSlot(job.notify!, { job: job.name, slot: slot.toISOString(), log }, why))
+          .catch(() => undefined);
   const runSlot = async (job: ScheduledJob, slot: Date, reason: SlotReason): Promise<void> => {
-    if (!(await gate.admit(job.name, job.timezone, slot, reason))) return;
+    let skipped: string | undefined;
+    if (!(await gate.admit(job.name, job.timezone, slot, reason, (why) => (skipped = why)))) {
+      if (skipped !== undefined) await notifySkipped(job, slot, skipped);
+      return;
+    }
     const started = Date.now();
     const fields = { job: job.name, slot: slot.toISOString() };
     log.info({ ...fields, reason, lateMs: started - slot.getTime() }, 'run starting');
@@ -162,6 +174,12 @@ export async function runDaemon(options: DaemonOptions): Promise<number> {
     return run.finally(() => running.delete(run));
   };
 
+  // A stop waits for notices of skipped slots as for runs (they are bounded by their deadline).
+  const trackNotice = (notice: Promise<void>): Promise<void> => {
+    running.add(notice);
+    return notice.finally(() => running.delete(notice));
+  };
+
   const tasks: ScheduledTask[] = [];
   for (const job of scheduled) {
     const task = createTask(job.schedule, (ctx) => trigger(job, ctx.date, 'scheduled'), {
@@ -170,10 +188,14 @@ export async function runDaemon(options: DaemonOptions): Promise<number> {
       name: job.name,
       logger: cronLogger(log),
     });
-    task.on('execution:overlap', (ctx) =>
-      log.warn({ job: job.name, slot: ctx.date.toISOString() }, 'slot skipped: the previous run is still going'),
-    );
-    task.on('execution:missed', (ctx) => log.warn({ job: job.name, slot: ctx.date.toISOString() }, 'slot missed'));
+    task.on('execution:overlap', (ctx) => {
+      log.warn({ job: job.name, slot: ctx.date.toISOString() }, 'slot skipped: the previous run is still going');
+      void trackNotice(notifySkipped(job, ctx.date, 'slot skipped: the previous run is still going'));
+    });
+    task.on('execution:missed', (ctx) => {
+      log.warn({ job: job.name, slot: ctx.date.toISOString() }, 'slot missed');
+      void trackNotice(notifySkipped(job, ctx.date, 'slot missed'));
+    });
     tasks.push(task);
     if (job.catchUp) {
       const slot = await missedSlot(task, job, stateDir);
@@ -218,20 +240,4 @@ export async function runDaemon(options: DaemonOptions): Promise<number> {
   }
   log.info('scheduler stopped');
   return 0;
-}
-
-/**
- * node-cron's own log lines as pino lines (its default logger writes coloured text to the
- * console). Its warnings (a slot overlapping a run, a missed slot) come with an event that is
- * logged above with job and slot, so they go to debug.
- */
-function cronLogger(log: Logger): CronLogger {
-  const cron = log.child({ module: 'node-cron' });
-  const text = (message: string | Error): string => (message instanceof Error ? message.message : message);
-  return {
-    info: (message) => cron.debug(message),
-    warn: (message) => cron.debug(message),
-    debug: (message) => cron.debug(text(message)),
-    error: (message, error) => cron.error(error ? { error: error.message } : {}, text(message)),
-  };
 }
