@@ -140,6 +140,8 @@ export function runCommandSpec(done: ExitSink): Command {
         '  <job>-<yyyymmddThhmmssZ>.rejects.csv    rows that could not become tokens, with line and reason\n' +
         '  <job>-<yyyymmddThhmmssZ>.manifest.json  counts, checksums, status; written last\n' +
         'A later run of the job stamped in the same second adds _02, _03, ... to the stamp.\n' +
+        '\nJob keys notify: (Standard Webhooks-signed summaries) and heartbeat: (/start, then the URL or /<exit code>)\n' +
+        'report each run when it ends; a failed notification is a warning and never changes the exit code.\n' +
         '\nExamples:\n' +
         '  meeting-tokens run weekly-standup               jobs/weekly-standup.yaml (or $MEETING_TOKENS_JOBS/...)\n' +
         '  meeting-tokens run ~/events/demo.yaml           that job file\n' +
