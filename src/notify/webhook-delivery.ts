@@ -56,8 +56,9 @@ export async function deliverWebhook(target: WebhookTarget, body: string, limits
       status = undefined;
       problem = outcome.problem;
     }
-    const wait = Math.min(limits.backoffMs * 2 ** (attempts - 1), limits.deadline - Date.now());
-    if (attempts >= limits.attempts || wait <= 0) break;
+    // A wait that would end past the deadline leaves no attempt after it: give up now.
+    const wait = limits.backoffMs * 2 ** (attempts - 1);
+    if (attempts >= limits.attempts || Date.now() + wait >= limits.deadline) break;
     await sleep(wait);
   }
   return { label: target.label, id, ok: false, attempts, status, problem: problem ?? 'no time left for an attempt' };

@@ -1,5 +1,5 @@
 // --pushgateway against a real Prometheus Pushgateway (Debian's prometheus-pushgateway, which
-// .ci/run installs), started on a free loopback port without persistence.
+// .ci/run installs), started on a free loopback port with a fresh persistence file.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
@@ -13,7 +13,11 @@ let base: string;
 beforeAll(async () => {
   const port = await freePort();
   base = `http://127.0.0.1:${port}`;
-  gateway = spawn('prometheus-pushgateway', [`--web.listen-address=127.0.0.1:${port}`], { stdio: 'ignore' });
+  // Debian's build persists to /var/lib/prometheus by default: a file of the test's own instead.
+  const persistence = join(tempDir(), 'pushgateway.data');
+  gateway = spawn('prometheus-pushgateway', [`--web.listen-address=127.0.0.1:${port}`, `--persistence.file=${persistence}`], {
+    stdio: 'ignore',
+  });
   for (let tries = 0; ; tries++) {
     const ready = await fetch(`${base}/-/ready`).then(
       (r) => r.ok,
