@@ -26,6 +26,7 @@ describe('roster cut points: the offset after the last record boundary', () => {
     expect(end('a\rb\nc')).toBe(4);
     expect(end('a\r')).toBe(-1);
     expect(end('a\nb\r')).toBe(2);
+    expect(end('"a"\rb')).toBe(4);
   });
 
   it('never cuts inside a quoted field, opened at a record start or after the delimiter', () => {
