@@ -22,6 +22,7 @@ export async function prepareOutputDir(dir: string): Promise<void> {
 export async function checkOutputDir(dir: string): Promise<void> {
   const exists = await stat(dir).then(
     () => true,
+    // Stryker disable next-line ArrowFunction: `undefined` is as falsy as `false`
     () => false,
   );
   try {
