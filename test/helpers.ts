@@ -38,11 +38,20 @@ export interface CliResult {
  * `--allow-expired`, unless `expiredCheck` says the test is about that refusal. Every run is also
  * a secrets check: the promise rejects when the key, or any 12-character piece of it, shows
  * (plain, hex, base64 or base64url) in stdout, stderr or any file the run created or changed in
- * the test's temporary directories.
+ * the test's temporary directories. The same goes for every webhook secret in the environment
+ * (a `whsec_` value, or a `*_FILE` holding one) and for each of `secrets` (credentials in a
+ * URL's user part or query, say).
  */
 export function runCli(
   args: string[],
-  options: { env?: Record<string, string | undefined>; cwd?: string; input?: string; cli?: string; expiredCheck?: boolean } = {},
+  options: {
+    env?: Record<string, string | undefined>;
+    cwd?: string;
+    input?: string;
+    cli?: string;
+    expiredCheck?: boolean;
+    secrets?: string[];
+  } = {},
 ): Promise<CliResult> {
   return new Promise((resolvePromise, reject) => {
     const env: NodeJS.ProcessEnv = { ...process.env, DAILY_API_KEY: KEY, DAILY_API_KEY_FILE: undefined };
@@ -55,7 +64,7 @@ export function runCli(
     const cwd = options.cwd ?? tempDir('mt-cwd-');
     const roots = testRoots([cwd, ...args]);
     const before = snapshot(roots);
-    const keys = keysIn(env, options.env);
+    const keys = [...keysIn(env, options.env), ...(options.secrets ?? [])];
     const signs = args[0] === 'run' || args[0] === 'check';
     const allowExpired = signs && args.includes('--now') && !options.expiredCheck ? ['--allow-expired'] : [];
     const child = spawn(process.execPath, [options.cli ?? CLI, ...args, ...allowExpired], { cwd, env });
@@ -120,23 +129,36 @@ export function keyPieces(key: string): string[] {
 const SECRET_NAME = /(?:SECRET|TOKEN|PASSWORD|PASSPHRASE|_KEY)$/;
 
 /**
- * The secrets of a run's environment: DAILY_API_KEY, any variable named as a secret, and the
- * contents of every `*_FILE` variable (a PEM/OpenSSH private key line by line, without its
- * BEGIN/END lines).
+ * The secrets of a run's environment: DAILY_API_KEY, every webhook secret (`whsec_...`) the
+ * environment holds or names a file of, any variable the test passes named as a secret, and the
+ * contents of every `*_FILE` variable it passes (a PEM/OpenSSH private key line by line, without
+ * its BEGIN/END lines).
  */
-function keysIn(env: NodeJS.ProcessEnv, given: Record<string, string | undefined> = {}): string[] {
+export function keysIn(env: NodeJS.ProcessEnv, given: Record<string, string | undefined> = {}): string[] {
   const keys = [env['DAILY_API_KEY']];
   const file = env['DAILY_API_KEY_FILE'];
   if (file) keys.push(readFileSync(file, 'utf8').trim());
+  for (const [name, value] of Object.entries(env)) {
+    if (value?.startsWith('whsec_')) keys.push(value, value.slice('whsec_'.length));
+    else if (name.endsWith('_FILE') && name !== 'DAILY_API_KEY_FILE' && value && smallFile(value)) {
+      const text = readFileSync(value, 'utf8').trim();
+      if (text.startsWith('whsec_')) keys.push(text, text.slice('whsec_'.length));
+    }
+  }
   for (const [name, value] of Object.entries(given)) {
     if (value === undefined || name === 'DAILY_API_KEY' || name === 'DAILY_API_KEY_FILE') continue;
-    if (SECRET_NAME.test(name) && name !== 'DAILY_API_KEY') keys.push(value);
+    if (SECRET_NAME.test(name)) keys.push(value);
     if (name.endsWith('_FILE')) {
       for (const line of readFileSync(value, 'utf8').split('\n')) if (!line.startsWith('-----')) keys.push(line.trim());
     }
   }
   // Pieces of short strings could turn up by chance; every key the tests use is longer.
   return keys.filter((key): key is string => key !== undefined && key.length >= 16);
+}
+
+function smallFile(path: string): boolean {
+  const info = statSync(path, { throwIfNoEntry: false });
+  return info !== undefined && info.isFile() && info.size < 1024;
 }
 
 /** The temporary directories (one level under the OS temp dir) that a run's cwd and path arguments lie in. */
@@ -175,11 +197,11 @@ function changedFiles(roots: string[], before: Map<string, string>): string[] {
   return changed;
 }
 
-/** For processes a test spawns itself: where the key (or a piece of it) shows in `texts` or any file under `dirs`, or undefined. */
-export function keyLeak(key: string, texts: [string, string][], dirs: string[]): string | undefined {
+/** For processes a test spawns itself: where the key or keys (or a piece of one) shows in `texts` or any file under `dirs`, or undefined. */
+export function keyLeak(key: string | string[], texts: [string, string][], dirs: string[]): string | undefined {
   const files: string[] = [];
   for (const dir of dirs) walk(dir, (path) => files.push(path));
-  return findKey([key], texts, files);
+  return findKey(typeof key === 'string' ? [key] : key, texts, files);
 }
 
 function findKey(keys: string[], texts: [string, string][], files: string[]): string | undefined {

@@ -33,6 +33,19 @@ describe('the leak scan around every CLI run', () => {
     await expect(runCli([], { cli: logsPrefix, env: { DAILY_API_KEY: SECRET } })).rejects.toThrow(/the API key leaked: in stderr/);
   });
 
+  it('finds a webhook secret from the environment or its file, and a credential named by the test, in what a CLI run writes', async () => {
+    const dir = tempDir();
+    const webhookSecret = `whsec_${Buffer.from(SECRET.slice(0, 32)).toString('base64')}`;
+    const echo = (text: string): string =>
+      writeFile(dir, `echo-${text.length}.mjs`, `process.stderr.write(${JSON.stringify(`a line with ${text.slice(6, 26)}`)});`);
+    await expect(runCli([], { cli: echo(webhookSecret), env: { HOOK_SECRET: webhookSecret } })).rejects.toThrow(/leaked: in stderr/);
+    const file = writeFile(dir, 'hook.secret', `${webhookSecret}\n`);
+    await expect(runCli([], { cli: echo(webhookSecret), env: { HOOK_SECRET_FILE: file } })).rejects.toThrow(/leaked: in stderr/);
+    const password = 'url-password-0123456789abcdef';
+    await expect(runCli([], { cli: echo(password), secrets: [password] })).rejects.toThrow(/leaked: in stderr/);
+    await expect(runCli([], { cli: echo(password) })).resolves.toMatchObject({ code: 0 });
+  });
+
   it('does not take 11 characters, other text or a different key for a leak', () => {
     const dir = tempDir();
     writeFileSync(join(dir, 'out.csv'), `${SECRET.slice(0, KEY_PIECE - 1)},${SECRET.slice(30, 30 + KEY_PIECE - 1)}\n`);

@@ -128,6 +128,12 @@ export function runCommandSpec(done: ExitSink): Command {
     .addOption(allowExpiredOption())
     .addOption(allowWeakKeyOption())
     .addOption(workersOption())
+    .addOption(
+      new Option(
+        '--pushgateway <url>',
+        "push the run's metrics to this Prometheus Pushgateway (pushAdd, grouped by job) when it ends; a failed push is a warning",
+      ).env('MEETING_TOKENS_PUSHGATEWAY'),
+    )
     .addOption(logLevelOption())
     .addOption(jsonOption('the result (counts, files, exit status, warnings)'))
     .addOption(quietOption())
@@ -138,6 +144,8 @@ export function runCommandSpec(done: ExitSink): Command {
         '  <job>-<yyyymmddThhmmssZ>.rejects.csv    rows that could not become tokens, with line and reason\n' +
         '  <job>-<yyyymmddThhmmssZ>.manifest.json  counts, checksums, status; written last\n' +
         'A later run of the job stamped in the same second adds _02, _03, ... to the stamp.\n' +
+        '\nJob keys notify: (Standard Webhooks-signed summaries) and heartbeat: (/start, then the URL or /<exit code>)\n' +
+        'report each run when it ends; a failed notification is a warning and never changes the exit code.\n' +
         '\nExamples:\n' +
         '  meeting-tokens run weekly-standup               jobs/weekly-standup.yaml (or $MEETING_TOKENS_JOBS/...)\n' +
         '  meeting-tokens run ~/events/demo.yaml           that job file\n' +

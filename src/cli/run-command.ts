@@ -12,6 +12,7 @@ import { createProgress } from './progress.js';
 import { trapStopSignals } from './signals.js';
 import { runJob } from '../job/run-job.js';
 import { batchFlags, type BatchValues } from './batch-values.js';
+import { loadNotifySettings } from '../config/notify-settings.js';
 
 /** `run`'s options as parsed from its declaration (commands.ts). */
 export interface RunValues extends OutputFlags, BatchValues {
@@ -24,6 +25,7 @@ export interface RunValues extends OutputFlags, BatchValues {
   offline?: boolean;
   /** false with `--no-deliver`. */
   deliver?: boolean;
+  pushgateway?: string;
   logLevel: LogLevel;
 }
 
@@ -40,6 +42,7 @@ export async function runCommand(jobName: string | undefined, values: RunValues)
     deliver: values.deliver,
   });
   const apiKey = loadApiKey(process.env, { allowWeakKey: values.allowWeakKey ?? false, demoAllowed: config.demoKey });
+  const notify = loadNotifySettings(loaded, process.env, values.pushgateway);
   if (apiKey.source === 'demo') {
     log.warn({ job: config.job, demoKey: true }, `DAILY_API_KEY is not set and the job allows demo_key (${DEMO_KEY_WARNING})`);
   }
@@ -61,6 +64,7 @@ export async function runCommand(jobName: string | undefined, values: RunValues)
       workers: values.workers,
       onProgress: progress.update,
       allowExpired: values.allowExpired,
+      notify,
     });
     progress.stop();
     const m = result.manifest;

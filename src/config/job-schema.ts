@@ -13,6 +13,7 @@ import { outputSchema, OUTPUT_KEYS, SPLIT_KEYS } from './output-schema.js';
 import { deliverSchema } from './deliver-schema.js';
 import { DELIMITER_CHOICES, parseDelimiter } from '../roster/delimiter.js';
 import { ENCODINGS } from '../roster/encoding.js';
+import { httpUrl, notifySchema, WEBHOOK_KEYS } from './notify-schema.js';
 
 export const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 export const SUBDOMAIN = /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/i;
@@ -109,6 +110,8 @@ export const jobSchema = z.strictObject({
   keep: z.number().int().min(1).default(D.keep),
   output: outputSchema.optional(),
   deliver: deliverSchema.optional(),
+  notify: notifySchema.optional(),
+  heartbeat: httpUrl.optional(),
 });
 
 export type JobFile = z.infer<typeof jobSchema>;
@@ -121,4 +124,6 @@ export const NESTED_KEYS: Readonly<Record<string, readonly string[]>> = {
   defaults: DEFAULTS_KEYS,
   output: OUTPUT_KEYS,
   'output.split': SPLIT_KEYS,
+  /** Each item of a list: `notify.0`, `notify.1`, ... */
+  'notify.*': WEBHOOK_KEYS,
 };

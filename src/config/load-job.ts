@@ -103,7 +103,7 @@ export function loadJob(file: string): LoadedJob {
 function describeIssue(issue: z.core.$ZodIssue, data: unknown): string {
   const path = issue.path.join('.');
   if (issue.code === 'unrecognized_keys') {
-    const known = NESTED_KEYS[path] ?? JOB_KEYS;
+    const known = NESTED_KEYS[path] ?? NESTED_KEYS[path.replace(/\.\d+(?=\.|$)/g, '.*')] ?? JOB_KEYS;
     const more = issue.keys.length - MAX_KEYS_LISTED;
     return issue.keys
       .slice(0, MAX_KEYS_LISTED)

@@ -16,6 +16,7 @@ import { MeetingTokensError } from '../errors.js';
 import { publishedSlot } from './published-slots.js';
 import { applyRetention } from './retention.js';
 import { deliverPublished, deliveryExitCode } from './deliver-step.js';
+import type { NotifySettings } from '../config/notify-settings.js';
 
 export interface JobRunOptions {
   config: RunConfig;
@@ -31,9 +32,20 @@ export interface JobRunOptions {
   onProgress?: RunOptions['onProgress'];
   /** Publish even when every token has expired by then (`--allow-expired`). */
   allowExpired?: boolean | undefined;
+  /** Webhooks, heartbeat and Pushgateway told of the run's outcome once it has ended. */
+  notify?: NotifySettings | undefined;
 }
 
 export async function runJob(options: JobRunOptions): Promise<RunResult> {
+  if (options.notify === undefined) return runJobOnce(options, () => undefined);
+  // Loaded only by a job that reports its runs: a plain run carries none of it.
+  const { notifiedRun } = await import('../notify/run-notifier.js');
+  const context = { job: options.config.job, slot: options.slot, log: options.log };
+  return notifiedRun(options.notify, context, (started) => runJobOnce(options, started));
+}
+
+/** `started` is called once the run holds the job and its slot is not yet published. */
+async function runJobOnce(options: JobRunOptions, started: () => void): Promise<RunResult> {
   const { apiKey, log, stateDir, slot } = options;
   let config = options.config;
   if (config.domainId === undefined) {
@@ -53,6 +65,7 @@ export async function runJob(options: JobRunOptions): Promise<RunResult> {
         });
       }
     }
+    started();
     const start = new Date().toISOString();
     const record = (entry: Omit<HistoryEntry, 'job' | 'slot' | 'start' | 'end'>): Promise<void> =>
       appendHistory(stateDir, { job: config.job, slot, start, end: new Date().toISOString(), ...entry });

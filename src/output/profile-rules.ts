@@ -27,10 +27,12 @@ export function checkHeaderNames(profile: MailerProfile, names: readonly string[
       problems.push(`columns ${earlier + 1} and ${index + 1} ${same}`);
     }
   });
+  // Stryker disable next-line ConditionalExpression: without a maximum, `length > undefined` is false as well
   if (header.maxColumns !== undefined && names.length > header.maxColumns) {
     problems.push(`${plural(names.length, 'column')}, ${profile.label} takes at most ${header.maxColumns}`);
   }
   const email = emailColumn ?? profile.columns?.['email'];
+  // Stryker disable next-line ConditionalExpression: every profile that needs an email column names it in its columns
   if (profile.emailRequired && email !== undefined && !seen.has(key(email))) {
     problems.push(
       `no ${email} column: ${profile.label} needs the recipient's email address; map the roster's email column to ${email} in columns:`,

@@ -11,6 +11,7 @@
  * 120 ms where a `charCodeAt` loop in JavaScript took 1.2 s.
  */
 export function utf8Length(value: string): number {
+  // Stryker disable next-line StringLiteral: "" names UTF-8 too, the default
   return Buffer.byteLength(value, 'utf8');
 }
 
@@ -18,6 +19,7 @@ export function utf8Length(value: string): number {
 export function codePointLength(value: string): number {
   const n = value.length;
   let points = n;
+  // Stryker disable next-line EqualityOperator,ArithmeticOperator: a step at the last unit reads charCodeAt(n), NaN, which starts no pair
   for (let i = 0; i + 1 < n; i++) {
     const c = value.charCodeAt(i);
     if (c >= 0xd800 && c <= 0xdbff && (value.charCodeAt(i + 1) & 0xfc00) === 0xdc00) {
@@ -31,7 +33,9 @@ export function codePointLength(value: string): number {
 /** Whether `value` takes more than `max` UTF-8 bytes; counts only when the length alone cannot tell. */
 export function overBytes(value: string, max: number): boolean {
   const n = value.length;
+  // Stryker disable next-line ConditionalExpression: a shortcut; the count below gives the same answer (bytes >= units > max)
   if (n > max) return true;
+  // Stryker disable next-line ConditionalExpression,EqualityOperator: a shortcut; the count below gives the same answer (bytes <= 3 * units <= max)
   if (n * 3 <= max) return false;
   return utf8Length(value) > max;
 }
@@ -39,7 +43,9 @@ export function overBytes(value: string, max: number): boolean {
 /** Whether `value` has more than `max` code points; counts only when the length alone cannot tell. */
 export function overCharacters(value: string, max: number): boolean {
   const n = value.length;
+  // Stryker disable next-line ConditionalExpression,EqualityOperator: a shortcut; the count below gives the same answer (points <= units <= max)
   if (n <= max) return false;
+  // Stryker disable next-line ConditionalExpression: a shortcut; the count below gives the same answer (points >= units / 2 > max)
   if (n > 2 * max) return true;
   return codePointLength(value) > max;
 }

@@ -92,6 +92,7 @@ export function readChunks(
     if (transcode) yield transcode(Buffer.alloc(0), true);
   }
   // A transcoded roster's chunks are longer or shorter than the bytes they came from.
+  // Stryker disable next-line ConditionalExpression: for UTF-8 the ratio is 1, and length * total / total is exactly length
   const sourceBytes = (length: number): number => (decodedTotal === total ? length : Math.round((length * total) / decodedTotal));
 
   async function* chunks(): AsyncGenerator<Chunk> {
@@ -103,10 +104,12 @@ export function readChunks(
     try {
       stream = createReadStream(path, { highWaterMark: readSize });
       for await (const buf of utf8(stream as AsyncIterable<Buffer>)) {
+        // Stryker disable next-line ConditionalExpression,EqualityOperator: concatenating an empty carry gives the same bytes, only slower
         let data = carry.length > 0 ? Buffer.concat([carry, buf]) : buf;
         if (!headerSent) {
           delimiter ??= detectDelimiter(data, data.length >= DETECT_WITHIN);
           const end = delimiter === undefined ? -1 : headerRecord(data, delimiter.charCodeAt(0)).end;
+          // Stryker disable next-line EqualityOperator: headerRecord's end is -1 or an offset after a line break, never 0
           if (end < 0) {
             carry = data;
             checkRecordSize(carry.length, carryLine, maxRecordSize);
@@ -122,8 +125,10 @@ export function readChunks(
         for (let start = 0; start < cut;) {
           let end = cut;
           let lines = countLineBreaks(data, start, end);
+          // Stryker disable next-line EqualityOperator: halving a cut of exactly the limit too gives smaller chunks of the same records
           while (lines > maxChunkLines) {
             const half = lastRecordEnd(data.subarray(start, start + ((end - start) >> 1)), sep);
+            // Stryker disable next-line EqualityOperator: lastRecordEnd is -1 or an offset after a line break, never 0
             if (half <= 0) break; // one record fills the first half: keep the cut as it is
             end = start + half;
             lines = countLineBreaks(data, start, end);
@@ -137,6 +142,7 @@ export function readChunks(
       }
       // What is left is the last record(s) (or a header never ended); the parser reports a quote never closed in it.
       delimiter ??= detectDelimiter(carry, true);
+      // Stryker disable next-line UpdateOperator: the number after the last chunk is never used
       if (carry.length > 0) yield { index: index++, bytes: carry, firstLine: carryLine, sourceBytes: sourceBytes(carry.length) };
       done = true;
     } catch (error) {
@@ -183,6 +189,7 @@ export function lastRecordEnd(data: Buffer, delimiter: number = COMMA): number {
     const q = data.indexOf(QUOTE, pos);
     const end = q === -1 ? len : q;
     const cut = lastLineBreak(data, pos, end);
+    // Stryker disable next-line EqualityOperator: taking an equal cut again changes nothing
     if (cut > best) best = cut;
     if (q === -1) return best;
     const prev = q === 0 ? LF : data[q - 1];
@@ -195,6 +202,7 @@ export function lastRecordEnd(data: Buffer, delimiter: number = COMMA): number {
       const c = data.indexOf(QUOTE, k);
       // Still inside the quoted field at the end of the data (or undecidable: a quote as the
       // last byte may be the first of a doubled pair): no boundary after `q`.
+      // Stryker disable next-line ConditionalExpression,EqualityOperator,ArithmeticOperator: a closing quote as the last byte: scanning on from the end finds no break either
       if (c === -1 || c + 1 >= len) return best;
       if (data[c + 1] === QUOTE) {
         k = c + 2;

@@ -63,7 +63,9 @@ export function guessEncoding(bytes: Uint8Array): EncodingGuess | undefined {
 function withoutUtf8(bytes: Buffer): Buffer {
   const out = Buffer.allocUnsafe(bytes.length);
   let n = 0;
+  // Stryker disable next-line EqualityOperator: one step past the end writes nowhere (`out` has the input's length) and is cut off
   for (let i = 0; i < bytes.length;) {
+    // Stryker disable next-line ConditionalExpression,EqualityOperator: a shortcut; sequenceLength is 0 for ASCII and for 0x80 too
     const length = bytes[i]! < 0x80 ? 0 : sequenceLength(bytes, i);
     out[n++] = length > 0 ? 0x61 : bytes[i]!;
     i += Math.max(length, 1);

@@ -78,6 +78,7 @@ export function createTranscoder(encoding: RosterEncoding): Transcoder | undefin
   // stands for one they leave unassigned (0x81 in windows-1252), whose row is rejected.
   return (bytes) => {
     const text = iconv.decode(bytes, encoding);
+    // Stryker disable next-line StringLiteral: text without U+FFFD is split into one part, unmarked; "" names UTF-8 too
     return text.includes('\uFFFD') ? markUndecodable(text, /\uFFFD/g) : Buffer.from(text, 'utf8');
   };
 }
@@ -88,16 +89,19 @@ const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[
 function utf16Transcoder(bigEndian: boolean): Transcoder {
   let pending: Buffer = Buffer.alloc(0);
   return (bytes, final) => {
+    // Stryker disable next-line ConditionalExpression,EqualityOperator: concatenating nothing pending gives the same bytes
     const data = pending.length > 0 ? Buffer.concat([pending, bytes]) : bytes;
     let end = data.length & ~1;
     // A high surrogate as the last unit may pair with the first of the next read: keep it back.
     if (!final && end >= 2) {
       const last = bigEndian ? data.readUInt16BE(end - 2) : data.readUInt16LE(end - 2);
+      // Stryker disable next-line ConditionalExpression: keeping back another unit too only decodes it with the next read
       if (last >= 0xd800 && last <= 0xdbff) end -= 2;
     }
     pending = final ? Buffer.alloc(0) : Buffer.from(data.subarray(end));
     const units = bigEndian ? Buffer.from(data.subarray(0, end)).swap16() : data.subarray(0, end);
     const text = units.toString('utf16le');
+    // Stryker disable next-line StringLiteral: "" names UTF-8 too
     const out = SURROGATE.test(text) ? markUndecodable(text, LONE_SURROGATE) : Buffer.from(text, 'utf8');
     return final && data.length > end ? Buffer.concat([out, Buffer.of(UNDECODABLE)]) : out;
   };
@@ -105,6 +109,7 @@ function utf16Transcoder(bigEndian: boolean): Transcoder {
 
 /** UTF-8 of `text` with `UNDECODABLE` for each match of `what` (input its encoding cannot decode). */
 function markUndecodable(text: string, what: RegExp): Buffer {
+  // Stryker disable next-line StringLiteral: "" names UTF-8 too
   const parts = text.split(what).map((part) => Buffer.from(part, 'utf8'));
   return Buffer.concat(parts.flatMap((part, i) => (i === 0 ? [part] : [Buffer.of(UNDECODABLE), part])));
 }

@@ -13,10 +13,11 @@
  * (nothing published, lock released, history says aborted); exit 0. Job files are reloaded by
  * restarting the daemon.
  */
-import { createTask, type Logger as CronLogger, type ScheduledTask } from 'node-cron';
+import { createTask, type ScheduledTask } from 'node-cron';
 import type { Logger } from 'pino';
 import { findJobFile, listJobNames, loadJob, noJobFiles } from '../config/load-job.js';
 import { buildRunConfig, type RunConfig } from '../config/run-config.js';
+import { loadNotifySettings, type NotifySettings } from '../config/notify-settings.js';
 import { DEMO_KEY_WARNING, loadApiKey, type ApiKey } from '../config/api-key.js';
 import { MeetingTokensError } from '../errors.js';
 import { startHeartbeat } from '../state/heartbeat.js';
@@ -25,6 +26,7 @@ import { runJob } from '../job/run-job.js';
 import { missedSlot } from './last-slot.js';
 import { SchedulerMetrics } from './metrics.js';
 import { SlotGate, type SlotReason } from './slot-gate.js';
+import { cronLogger } from './cron-logger.js';
 
 export interface DaemonOptions {
   jobsDir: string;
@@ -58,6 +60,7 @@ interface ScheduledJob {
   catchUp: boolean;
   config: RunConfig;
   apiKey: ApiKey;
+  notify: NotifySettings | undefined;
 }
 
 /** Loads and checks every job file; throws one error listing every problem, one line each. */
@@ -76,7 +79,16 @@ export function loadScheduledJobs(jobsDir: string, env: NodeJS.ProcessEnv): { sc
         continue;
       }
       const apiKey = loadApiKey(env, { allowWeakKey: false, demoAllowed: config.demoKey });
-      scheduled.push({ name, schedule: loaded.job.schedule, timezone: loaded.job.timezone, catchUp: loaded.job.catch_up, config, apiKey });
+      const notify = loadNotifySettings(loaded, env, undefined);
+      scheduled.push({
+        name,
+        schedule: loaded.job.schedule,
+        timezone: loaded.job.timezone,
+        catchUp: loaded.job.catch_up,
+        config,
+        apiKey,
+        notify,
+      });
     } catch (error) {
       if (!(error instanceof MeetingTokensError)) throw error;
       problems.push(...error.message.split('\n').map((line) => (line.includes(name) ? line : `job ${name}: ${line}`)));
@@ -113,8 +125,19 @@ export async function runDaemon(options: DaemonOptions): Promise<number> {
   let stopping = false;
 
   const gate = new SlotGate(coordinator, log);
+  // Webhooks hear of a slot that may have run nowhere; the notification code loads only for such jobs.
+  const notifySkipped = (job: ScheduledJob, slot: Date, why: string): Promise<void> =>
+    job.notify === undefined
+      ? Promise.resolve()
+      : import('../notify/run-notifier.js')
+          .then(({ notifySkippedSlot }) => notifySkippedSlot(job.notify!, { job: job.name, slot: slot.toISOString(), log }, why))
+          .catch(() => undefined);
   const runSlot = async (job: ScheduledJob, slot: Date, reason: SlotReason): Promise<void> => {
-    if (!(await gate.admit(job.name, job.timezone, slot, reason))) return;
+    let skipped: string | undefined;
+    if (!(await gate.admit(job.name, job.timezone, slot, reason, (why) => (skipped = why)))) {
+      if (skipped !== undefined) await notifySkipped(job, slot, skipped);
+      return;
+    }
     const started = Date.now();
     const fields = { job: job.name, slot: slot.toISOString() };
     log.info({ ...fields, reason, lateMs: started - slot.getTime() }, 'run starting');
@@ -127,6 +150,7 @@ export async function runDaemon(options: DaemonOptions): Promise<number> {
         stateDir,
         slot: slot.toISOString(),
         signal: controller.signal,
+        notify: job.notify,
       });
       const counts = { tokens: m.tokens_written, rejects: m.rows_rejected, duplicates: m.duplicates.rows };
       metrics.recordRun(job.name, m.status, (Date.now() - started) / 1000, counts);
@@ -150,6 +174,12 @@ export async function runDaemon(options: DaemonOptions): Promise<number> {
     return run.finally(() => running.delete(run));
   };
 
+  // A stop waits for notices of skipped slots as for runs (they are bounded by their deadline).
+  const trackNotice = (notice: Promise<void>): Promise<void> => {
+    running.add(notice);
+    return notice.finally(() => running.delete(notice));
+  };
+
   const tasks: ScheduledTask[] = [];
   for (const job of scheduled) {
     const task = createTask(job.schedule, (ctx) => trigger(job, ctx.date, 'scheduled'), {
@@ -158,10 +188,14 @@ export async function runDaemon(options: DaemonOptions): Promise<number> {
       name: job.name,
       logger: cronLogger(log),
     });
-    task.on('execution:overlap', (ctx) =>
-      log.warn({ job: job.name, slot: ctx.date.toISOString() }, 'slot skipped: the previous run is still going'),
-    );
-    task.on('execution:missed', (ctx) => log.warn({ job: job.name, slot: ctx.date.toISOString() }, 'slot missed'));
+    task.on('execution:overlap', (ctx) => {
+      log.warn({ job: job.name, slot: ctx.date.toISOString() }, 'slot skipped: the previous run is still going');
+      void trackNotice(notifySkipped(job, ctx.date, 'slot skipped: the previous run is still going'));
+    });
+    task.on('execution:missed', (ctx) => {
+      log.warn({ job: job.name, slot: ctx.date.toISOString() }, 'slot missed');
+      void trackNotice(notifySkipped(job, ctx.date, 'slot missed'));
+    });
     tasks.push(task);
     if (job.catchUp) {
       const slot = await missedSlot(task, job, stateDir);
@@ -206,20 +240,4 @@ export async function runDaemon(options: DaemonOptions): Promise<number> {
   }
   log.info('scheduler stopped');
   return 0;
-}
-
-/**
- * node-cron's own log lines as pino lines (its default logger writes coloured text to the
- * console). Its warnings (a slot overlapping a run, a missed slot) come with an event that is
- * logged above with job and slot, so they go to debug.
- */
-function cronLogger(log: Logger): CronLogger {
-  const cron = log.child({ module: 'node-cron' });
-  const text = (message: string | Error): string => (message instanceof Error ? message.message : message);
-  return {
-    info: (message) => cron.debug(message),
-    warn: (message) => cron.debug(message),
-    debug: (message) => cron.debug(text(message)),
-    error: (message, error) => cron.error(error ? { error: error.message } : {}, text(message)),
-  };
 }

@@ -25,11 +25,14 @@ export class SlotGate {
     private readonly log: Logger,
   ) {}
 
-  /** True when the slot runs here, now. */
-  async admit(job: string, timezone: string, slot: Date, reason: SlotReason): Promise<boolean> {
+  /**
+   * True when the slot runs here, now. `skipped` hears why a slot that may have run nowhere does
+   * not run here (too late, Redis silent); not of a slot that ran or runs elsewhere.
+   */
+  async admit(job: string, timezone: string, slot: Date, reason: SlotReason, skipped?: (why: string) => void): Promise<boolean> {
     const fields = { job, slot: slot.toISOString() };
     const local = wallClockSlot(slot, timezone);
-    if (this.late(fields, slot, reason)) return false;
+    if (this.late(fields, slot, reason, skipped)) return false;
     if (!this.wallClock.first(job, slot, timezone)) {
       this.log.info({ ...fields, wallClock: local }, 'slot skipped: this wall-clock time already ran (daylight saving)');
       return false;
@@ -45,6 +48,7 @@ export class SlotGate {
         const election = await this.coordinator.elect(key);
         if (election.result === 'no answer') {
           this.log.warn({ ...fields, why: election.why }, 'slot skipped: Redis did not answer');
+          skipped?.('slot skipped: Redis did not answer');
           return false;
         }
         if (election.result === 'taken') {
@@ -53,16 +57,15 @@ export class SlotGate {
         }
       }
     }
-    return !this.late(fields, slot, reason);
+    return !this.late(fields, slot, reason, skipped);
   }
 
-  private late(fields: { job: string; slot: string }, slot: Date, reason: SlotReason): boolean {
+  private late(fields: { job: string; slot: string }, slot: Date, reason: SlotReason, skipped?: (why: string) => void): boolean {
     const lateMs = Date.now() - slot.getTime();
     if (reason !== 'scheduled' || lateMs <= SLOT_TOLERANCE_MS) return false;
-    this.log.warn(
-      { ...fields, lateMs },
-      `slot skipped: it could not start within ${SLOT_TOLERANCE_MS / 1000} s of its time (${(lateMs / 1000).toFixed(1)} s late)`,
-    );
+    const why = `slot skipped: it could not start within ${SLOT_TOLERANCE_MS / 1000} s of its time (${(lateMs / 1000).toFixed(1)} s late)`;
+    this.log.warn({ ...fields, lateMs }, why);
+    skipped?.(why);
     return true;
   }
 }

@@ -17,6 +17,7 @@ describe('header matching: folding', () => {
     expect(fold('Name (Original Name)')).toBe('nameoriginalname');
     expect(fold('Prénom')).toBe('prénom');
     expect(fold('#')).toBe('#'); // a header of symbols keeps a name
+    expect(fold(' # ')).toBe('#');
   });
 
   it('gives every synonym and name part one column only', () => {
@@ -168,6 +169,25 @@ describe('header matching: near misses', () => {
         'Romm',
       ]),
     ).toEqual([]);
+  });
+
+  it('takes two swapped letters for a typo only when they are the one difference, wherever they are', () => {
+    expect(misses(['room', 'User Anme', 'User Nxae', 'User Nmxe', 'User Nmax']).map((m) => m.header)).toEqual(['User Anme']);
+  });
+
+  it('reads words between any separators, leading and trailing ones too', () => {
+    expect(misses(['room', ' Display Nmae! ', '(Display Nmae)']).map((m) => [m.header, m.column])).toEqual([
+      [' Display Nmae! ', 'user_name'],
+      ['(Display Nmae)', 'user_name'],
+    ]);
+  });
+
+  it('knows a known name written as one word, and says which header feeds its column now', () => {
+    const found = misses(['Meeting', 'roomname'], { room_name: 'Meeting' });
+    expect(found).toEqual([{ header: 'roomname', column: 'room_name', fedBy: 'Meeting' }]);
+    expect(nearMissMessage(found[0]!)).toBe(
+      'roster column "roomname" passes through unchanged but looks like room_name (now from "Meeting"); to use it, give --column room_name="roomname" (columns: { room_name: "roomname" } in a job), or rename it in the roster',
+    );
   });
 
   it('says nothing of the first and last name columns it joins', () => {

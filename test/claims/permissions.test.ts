@@ -43,6 +43,8 @@ describe('permissions: long names', () => {
       ['smell', '"smell"'],
       ['constructor', '"constructor"'],
       [['v'], '["v"]'],
+      ['x'.repeat(38), `"${'x'.repeat(38)}"`],
+      ['x'.repeat(39), `"${'x'.repeat(36)}...`],
     ] as const) {
       expect(refusal({ canSend: ['audio', kind] })).toBe(
         `permissions.canSend: ${shown} is not one of video, audio, screenVideo, screenAudio`,

@@ -50,6 +50,8 @@ describe('start-up loads only what the command needs', () => {
     expect(plain.loaded).not.toContain('node-cron');
     // Delivery's SDKs only for a job that delivers, and each protocol's only for a job that uses it.
     for (const name of ['ssh2', '@aws-sdk', '/dist/deliver/deliver-batch.js']) expect(plain.loaded).not.toContain(name);
+    expect(plain.loaded).not.toContain('/dist/notify/'); // nor notification code, for a job that notifies nobody
+    expect(plain.loaded).not.toContain('prom-client');
 
     writeFile(dir, 'bad.yaml', `roster: roster.csv\nout: out\ndomain_id: ${DOMAIN_ID}\ndemo_key: true\nschedule: "61 * * * *"\n`);
     const bad = spawnSync(process.execPath, [CLI, 'run', 'bad', '--jobs', dir, '--state', `${dir}/state`], { cwd: dir, encoding: 'utf8' });

@@ -152,6 +152,23 @@ describe('output profiles: header names', () => {
     ]);
   });
 
+  it('folds case only by lower-casing: names that differ in spelling once upper-cased stay two', () => {
+    // "ß" upper-cases to "SS"; lower-cased, Straße and STRASSE differ.
+    expect(checkHeaderNames(generic, ['Straße', 'STRASSE'])).toEqual([]);
+  });
+
+  it('asks for an email column only where the mailer needs one, whatever column is named as the email', () => {
+    expect(checkHeaderNames(generic, ['join_url'], 'email')).toEqual([]);
+    expect(checkHeaderNames(spreadsheet, ['join_url'], 'Email')).toEqual([]);
+  });
+
+  it('names short links as the remedy only for a value that starts as a web link', () => {
+    const long = (start: string) => start + 'e'.repeat(300);
+    expect(cellLimitProblem(mailchimp, 'X', long('http://acme.example/'))).toMatch(/; use short links \(links:\)$/);
+    expect(cellLimitProblem(mailchimp, 'X', long('HTTPS://acme.example/'))).toMatch(/; use short links \(links:\)$/);
+    expect(cellLimitProblem(mailchimp, 'X', long('see https://acme.example/'))).toMatch(/; shorten it in the roster$/);
+  });
+
   it('generic and spreadsheet take any name but an empty one, and not one name twice', () => {
     for (const profile of [generic, spreadsheet]) {
       expect(checkHeaderNames(profile, ['email', 'Join URL', 'ÄÖÜ'])).toEqual([]);

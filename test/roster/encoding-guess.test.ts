@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { guessEncoding, notUtf8Hint } from '../../src/roster/encoding-guess.js';
+import { guessEncoding, guessFor, notUtf8Hint } from '../../src/roster/encoding-guess.js';
 import { encodeSingleByte } from '../encode.js';
 
 const roster = (names: string[]): string =>
@@ -34,5 +34,21 @@ describe('the encoding guess in a roster that is mostly UTF-8', () => {
       Buffer.from('rn\n'),
     ]);
     expect(guessEncoding(bytes)?.encoding).toBe('windows-1252');
+    // Valid UTF-8 beside it is read as a plain letter: the lead byte of "ש" alone is "×" in Windows-1252 and 1250.
+    const mostly = Buffer.concat([Buffer.from('Dvש Dvש Dvש '), Buffer.from([0x4a, 0xfc]), Buffer.from('rgen')]);
+    expect(guessEncoding(mostly)?.encoding).toBe('windows-1252');
+  });
+
+  it('counts a word of two characters, and leaves words without Cyrillic letters out of the Cyrillic score', () => {
+    expect(guessEncoding(Buffer.from([0x4a, 0xfc]))?.encoding).toBe('windows-1252');
+    // "Иван 20°C 30°C" in Windows-1251: the degree signs are no Cyrillic word.
+    const ivan = Buffer.from([0xc8, 0xe2, 0xe0, 0xed, 0x20, 0x32, 0x30, 0xb0, 0x43, 0x20, 0x33, 0x30, 0xb0, 0x43]);
+    expect(guessEncoding(ivan)?.encoding).toBe('windows-1251');
+  });
+
+  it('names each candidate by its title, and any other encoding by its name', () => {
+    expect(guessFor('windows-1251')).toEqual({ encoding: 'windows-1251', title: 'Windows-1251' });
+    expect(guessFor('windows-1250')).toEqual({ encoding: 'windows-1250', title: 'Windows-1250' });
+    expect(guessFor('iso-8859-15')).toEqual({ encoding: 'iso-8859-15', title: 'iso-8859-15' });
   });
 });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { createTranscoder, sniffEncoding, refuseWorkbook } from '../../src/roster/encoding.js';
+import { canonicalEncoding, createTranscoder, sniffEncoding, refuseWorkbook } from '../../src/roster/encoding.js';
 import { readChunks } from '../../src/roster/chunker.js';
 import { decodeRoster, NOT_UTF8 } from '../../src/roster/utf8.js';
 import { tempDir, writeFile } from '../helpers.js';
@@ -28,6 +28,33 @@ describe('roster encodings', () => {
     expect(sniff([0x61], 'latin1')).toEqual(['windows-1252', false, 0]);
     expect(sniff([0x61, 0x00], 'utf-16le')).toEqual(['utf-16le', false, 0]);
     expect(createTranscoder('utf-8')).toBeUndefined();
+  });
+
+  it('a byte-order mark counts only whole: any one of its bytes changed, the declaration decides', () => {
+    for (const mark of [
+      [0xef, 0xbb, 0xbf],
+      [0xff, 0xfe],
+      [0xfe, 0xff],
+    ]) {
+      for (let k = 0; k < mark.length; k++) {
+        const bytes = mark.map((b, i) => (i === k ? 0x41 : b));
+        expect(sniffEncoding(Buffer.from([...bytes, 0x41, 0x41]), 'iso-8859-1'), bytes.join()).toEqual({
+          encoding: 'windows-1252',
+          bom: false,
+          skip: 0,
+        });
+      }
+    }
+  });
+
+  it('latin1 and iso-8859-1 are read as windows-1252; the other labels as they are', () => {
+    expect(canonicalEncoding('latin1')).toBe('windows-1252');
+    expect(canonicalEncoding('iso-8859-1')).toBe('windows-1252');
+    expect(canonicalEncoding('iso-8859-15')).toBe('iso-8859-15');
+  });
+
+  it('UTF-16 keeps back a high surrogate at the end of a read, U+DBFF too, for the low one that follows', () => {
+    expect(transcode('utf-16le', encodeUtf16('a\u{10FFFF}b\u{D800}\u{DC00}', false, false), 2)).toBe('a\u{10FFFF}b\u{10000}');
   });
 
   it('windows-1252 is decoded as Windows-1252, 0x80-0x9F included (euro sign, curly quotes, dashes, Š)', () => {
@@ -79,5 +106,6 @@ describe('roster encodings', () => {
       'roster r.xlsx: this is an Excel workbook (.xls, Excel 97-2003), not CSV text: save it as CSV UTF-8',
     );
     expect(refuse([0x50, 0x4b, 0x2c])).not.toThrow();
+    expect(refuse([0x50, 0x4b, 0x03, 0x04])).toThrow(expect.objectContaining({ code: 'ROSTER_HEADER', context: { file: 'r.xlsx' } }));
   });
 });
