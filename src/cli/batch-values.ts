@@ -1,6 +1,8 @@
 /** The batch settings `run` and `check` share (declared once in commands.ts), as parsed and as a run's flags. */
 import type { RunFlags } from '../config/run-config.js';
 import type { EncodingLabel } from '../roster/encoding.js';
+import type { ProfileName } from '../output/profiles.js';
+import type { OutputFormat } from '../output/layout.js';
 
 export interface BatchValues {
   roster?: string;
@@ -19,6 +21,8 @@ export interface BatchValues {
   allowEmpty?: boolean;
   checkRooms?: boolean;
   ensureRooms?: boolean;
+  profile?: ProfileName;
+  format?: OutputFormat;
 }
 
 export function batchFlags(values: BatchValues): RunFlags {
@@ -39,5 +43,7 @@ export function batchFlags(values: BatchValues): RunFlags {
     allowEmpty: values.allowEmpty,
     checkRooms: values.checkRooms,
     ensureRooms: values.ensureRooms,
+    profile: values.profile,
+    format: values.format,
   };
 }

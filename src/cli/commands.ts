@@ -19,6 +19,7 @@ import {
   numberFrom,
 } from './options.js';
 import { JOB_DEFAULTS, TOKEN_LENGTH_RANGE } from '../config/job-defaults.js';
+import { PROFILE_NAMES } from '../output/profiles.js';
 // Types only (erased at build): the modules themselves load in the actions.
 import type { RunValues } from './run-command.js';
 import type { CheckValues } from './check-command.js';
@@ -66,6 +67,14 @@ function batchOptions(command: 'run' | 'check'): Option[] {
       '--strict-columns',
       'fail (exit 2) when a column passing through looks meant for a known one (Display Nmae, Meeting ID), instead of warning',
     ),
+    new Option(
+      '--profile <name>',
+      "the mailing system the tokens file is for: its columns, header rule, cell limits, BOM, line ending, formula escaping (over the job's output.profile; default generic)",
+    ).choices(PROFILE_NAMES),
+    new Option(
+      '--format <format>',
+      "tokens file as csv, or jsonl (one JSON object a row) (over the job's output.format; default csv)",
+    ).choices(['csv', 'jsonl']),
     new Option('--allow-empty', 'publish an empty batch for a roster with a header and no rows, instead of failing with exit 3'),
     new Option(
       '--max-token-length <n>',

@@ -5,7 +5,7 @@
  */
 import { z } from 'zod';
 import { PROFILE_NAMES, PROFILES, type ProfileName } from '../output/profiles.js';
-import { checkHeaderNames } from '../output/profile-rules.js';
+import { checkHeaderNames, splitProblems } from '../output/profile-rules.js';
 import { nearest } from '../suggest.js';
 
 export const OUTPUT_FORMATS = ['csv', 'jsonl'] as const;
@@ -41,20 +41,9 @@ export const outputSchema = outputShape.superRefine((output, ctx) => {
       ctx.addIssue({ code: 'custom', path: ['columns'], message });
     }
   }
-  const { rows, bytes } = output.split ?? {};
-  if (rows !== undefined && profile.file.maxRows !== undefined && rows + 1 > profile.file.maxRows) {
-    ctx.addIssue({
-      code: 'custom',
-      path: ['split', 'rows'],
-      message: `${rows} rows and a header line are more than the ${profile.file.maxRows} lines ${profile.label} takes a file`,
-    });
-  }
-  if (bytes !== undefined && profile.file.maxBytes !== undefined && bytes > profile.file.maxBytes) {
-    ctx.addIssue({
-      code: 'custom',
-      path: ['split', 'bytes'],
-      message: `${bytes} bytes are more than the ${profile.file.maxBytes} ${profile.label} takes a file`,
-    });
+  for (const problem of output.split ? splitProblems(profile, output.split) : []) {
+    const colon = problem.indexOf(': ');
+    ctx.addIssue({ code: 'custom', path: ['split', problem.slice(0, colon)], message: problem.slice(colon + 2) });
   }
 });
 
@@ -63,16 +52,3 @@ export type OutputBlock = z.infer<typeof outputSchema>;
 /** Keys of the block and of its `split:`, for "did you mean" hints. */
 export const OUTPUT_KEYS: readonly string[] = Object.keys(outputShape.shape);
 export const SPLIT_KEYS: readonly string[] = Object.keys(splitShape.shape);
-
-/**
- * What in `output` this version cannot write yet, as a list of its keys and values (empty when the
- * block asks for today's file: profile generic, format csv, no columns, no split).
- */
-export function unsupportedOutput(output: OutputBlock): string[] {
-  const asked: string[] = [];
-  if (output.profile !== 'generic') asked.push(`profile ${output.profile}`);
-  if (output.format !== 'csv') asked.push(`format ${output.format}`);
-  if (output.columns !== undefined) asked.push('columns');
-  if (output.split !== undefined) asked.push('split');
-  return asked;
-}

@@ -8,7 +8,9 @@ import { MeetingTokensError } from '../errors.js';
 import { MAX_TTL_LIMIT_SECONDS, parseDuration } from './duration.js';
 import { UUID, SUBDOMAIN, type JobFile } from './job-schema.js';
 import { JOB_DEFAULTS } from './job-defaults.js';
-import { unsupportedOutput } from './output-schema.js';
+import { PROFILES, type ProfileName } from '../output/profiles.js';
+import type { OutputFormat } from '../output/layout.js';
+import { checkHeaderNames, splitProblems } from '../output/profile-rules.js';
 import type { LoadedJob } from './load-job.js';
 import { checkDefaults, checkRoomName, formatDuration } from '../claims/map-row.js';
 import { parseTime } from '../claims/values.js';
@@ -44,6 +46,20 @@ export interface RunFlags {
   encoding?: EncodingLabel | undefined;
   /** `--no-deliver`: publish locally only, whatever the job's `deliver:` says. */
   deliver?: boolean | undefined;
+  /** `--profile` (commander checked it against the profiles). */
+  profile?: ProfileName | undefined;
+  /** `--format`. */
+  format?: OutputFormat | undefined;
+}
+
+/** The tokens file the run writes: the job's `output:` block with `--profile` and `--format` over it. */
+export interface OutputSettings {
+  profile: ProfileName;
+  format: OutputFormat;
+  /** Output column source -> name in the file, in order; undefined for the profile's own. */
+  columns: Readonly<Record<string, string>> | undefined;
+  /** Numbered parts of at most this many rows and bytes each (header included in the bytes). */
+  split: { rows?: number | undefined; bytes?: number | undefined } | undefined;
 }
 
 export interface RunConfig {
@@ -63,6 +79,7 @@ export interface RunConfig {
   /** Create the missing rooms before signing (implies `checkRooms`). */
   ensureRooms: boolean;
   escapeFormulas: boolean;
+  output: OutputSettings;
   maxRejectRatio: number;
   /** Longest token signed, in characters; a longer one rejects its row. */
   maxTokenLength: number;
@@ -101,14 +118,18 @@ export function buildRunConfig(loaded: LoadedJob | undefined, flags: RunFlags, o
   // Paths in a job file are relative to the job file, so a daemon's working directory never matters.
   const base = loaded ? dirname(loaded.file) : process.cwd();
 
-  // Refused, not ignored: a file that looks right but is not what the mailer takes is worse than none.
-  const unsupported = job.output === undefined ? [] : unsupportedOutput(job.output);
-  if (unsupported.length > 0) {
-    throw configError(
-      `${loaded?.file ?? 'job'}: output`,
-      `${unsupported.join(', ')}: not written by this version yet; it writes today's file (profile generic, format csv): remove ${unsupported.length === 1 ? 'it' : 'them'} from the job`,
-    );
-  }
+  const output: OutputSettings = {
+    profile: flags.profile ?? (job.output?.profile as ProfileName | undefined) ?? 'generic',
+    format: flags.format ?? job.output?.format ?? 'csv',
+    columns: job.output?.columns,
+    split: job.output?.split,
+  };
+  // The job's block was checked against its own profile; --profile may name another.
+  const profile = PROFILES[output.profile];
+  const splitProblem = output.split && splitProblems(profile, output.split)[0];
+  if (splitProblem) throw configError(`${loaded?.file ?? 'job'}: output.split`, splitProblem);
+  const names = output.columns && checkHeaderNames(profile, Object.values(output.columns), output.columns['email']);
+  if (names && names.length > 0) throw configError(`${loaded?.file ?? 'job'}: output: columns`, names.join('; '));
 
   const roster = flags.roster ?? job.roster;
   if (!roster) throw new MeetingTokensError('USAGE', 'no roster: give --roster <file.csv> or a job name');
@@ -201,6 +222,7 @@ export function buildRunConfig(loaded: LoadedJob | undefined, flags: RunFlags, o
     checkRooms,
     ensureRooms,
     escapeFormulas: job.escape_formulas,
+    output,
     maxRejectRatio,
     maxTokenLength: flags.maxTokenLength ?? job.max_token_length,
     columns: mergeColumns(job.columns as Readonly<Record<string, string>> | undefined, flags.columns),

@@ -10,10 +10,28 @@ import { join } from 'node:path';
 import { MeetingTokensError } from '../errors.js';
 
 /** What follows the stamp in the name of each file of a batch. */
-export const SUFFIX = { tokens: '.csv', rejects: '.rejects.csv', manifest: '.manifest.json', delivery: '.delivery.json' } as const;
+export const SUFFIX = { tokens: '.csv', jsonl: '.jsonl', rejects: '.rejects.csv', manifest: '.manifest.json', delivery: '.delivery.json' } as const;
 
 /** Suffixes of a batch's files; the manifest first (deleting in this order never leaves a manifest naming missing files). */
-export const BATCH_SUFFIXES = [SUFFIX.manifest, SUFFIX.tokens, SUFFIX.rejects, SUFFIX.delivery] as const;
+export const BATCH_SUFFIXES = [SUFFIX.manifest, SUFFIX.tokens, SUFFIX.jsonl, SUFFIX.rejects, SUFFIX.delivery] as const;
+
+/** What follows the stamp in a part's name: `.part-000001.csv`; six digits sort as numbers in a glob. */
+const PART_SUFFIX = String.raw`\.part-\d{6}\.(?:csv|jsonl)`;
+
+/** The tokens file's name in `format`: `<job>-<stamp>.csv` or `.jsonl`. */
+export function tokensFileName(names: BatchNames, format: 'csv' | 'jsonl'): string {
+  return format === 'jsonl' ? names.tokens.slice(0, -SUFFIX.tokens.length) + SUFFIX.jsonl : names.tokens;
+}
+
+/** Part `n` (1-based) of a split tokens file: `<job>-<stamp>.part-000001.csv`. */
+export function partFileName(names: BatchNames, format: 'csv' | 'jsonl', n: number): string {
+  return `${names.tokens.slice(0, -SUFFIX.tokens.length)}.part-${String(n).padStart(6, '0')}.${format}`;
+}
+
+/** Matches the parts of a split tokens file of `job` (`<job>-<stamp>.part-000001.csv`), capturing the stamp. */
+export function partFilePattern(job: string): RegExp {
+  return new RegExp(`^${escapeRegExp(job)}-(\\d{8}T\\d{6}Z(?:_\\d{2})?)${PART_SUFFIX}$`);
+}
 
 /** Batches of one job in one second: two digits keep the names sorting as time. */
 const MAX_SEQUENCE = 99;
@@ -41,8 +59,11 @@ export function batchNames(job: string, stamp: string): BatchNames {
  * way) and captures the stamp, sequence included.
  */
 export function batchFilePattern(job: string, suffix: string): RegExp {
-  const escape = (text: string): string => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-  return new RegExp(`^${escape(job)}-(\\d{8}T\\d{6}Z(?:_\\d{2})?)${escape(suffix)}$`);
+  return new RegExp(`^${escapeRegExp(job)}-(\\d{8}T\\d{6}Z(?:_\\d{2})?)${escapeRegExp(suffix)}$`);
+}
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
 /**
@@ -53,7 +74,7 @@ export function batchFilePattern(job: string, suffix: string): RegExp {
  */
 export async function nextBatchNames(dir: string, job: string, now: Date): Promise<BatchNames> {
   const stamp = fileStamp(now);
-  const patterns = BATCH_SUFFIXES.map((suffix) => batchFilePattern(job, suffix));
+  const patterns = [...BATCH_SUFFIXES.map((suffix) => batchFilePattern(job, suffix)), partFilePattern(job)];
   let highest = 0;
   for (const name of await readdir(dir)) {
     const taken = patterns.map((pattern) => pattern.exec(name)?.[1]).find((s) => s !== undefined);

@@ -1,13 +1,14 @@
 /**
  * Retention for one job's outputs: keep the newest `keep` batches, and delete every batch whose
  * tokens have all expired (useless, and still personal data). A batch is the files
- * `<job>-<stamp>.csv`, `.rejects.csv`, `.manifest.json` and `.delivery.json` (names in `batch-name.ts`);
+ * `<job>-<stamp>.csv` (or `.jsonl`, or `.part-000001.csv`, ...), `.rejects.csv`, `.manifest.json` and
+ * `.delivery.json` (names in `batch-name.ts`);
  * nothing else in the directory is touched, not even another job whose name starts or ends the
  * same way. The batch the run just published is never touched.
  */
 import { readdir, readFile, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
-import { BATCH_SUFFIXES, SUFFIX, batchFilePattern } from './batch-name.js';
+import { BATCH_SUFFIXES, SUFFIX, batchFilePattern, partFilePattern } from './batch-name.js';
 
 /**
  * Deletes what retention says; returns the names removed. `published` is the manifest name of
@@ -36,12 +37,13 @@ export async function applyRetention(outDir: string, job: string, keep: number, 
       continue; // unreadable: not provably ours to delete
     }
     if (takenByPublished + index < keep && !expired) continue;
-    for (const suffix of BATCH_SUFFIXES) {
+    const parts = names.filter((name) => partFilePattern(job).exec(name)?.[1] === stamp);
+    for (const name of [...BATCH_SUFFIXES.map((suffix) => `${job}-${stamp}${suffix}`), ...parts]) {
       try {
-        await unlink(`${base}${suffix}`);
-        removed.push(`${job}-${stamp}${suffix}`);
+        await unlink(join(outDir, name));
+        removed.push(name);
       } catch {
-        // already gone (a failed run publishes no tokens file)
+        // already gone (a failed run publishes no tokens file; a batch has a .csv or a .jsonl)
       }
     }
   }

@@ -22,8 +22,10 @@ import {
 import { csvRow } from '../output/csv-writer.js';
 import { Publication } from '../output/publication.js';
 import { prepareOutput } from './prepare-output.js';
-import { tokensHeader, rejectsHeader } from '../output/columns.js';
-import { buildManifest, type Manifest } from '../output/manifest.js';
+import { rejectsHeader } from '../output/columns.js';
+import { buildManifest, outputSummary, type Manifest } from '../output/manifest.js';
+import { fileHead } from '../output/row-cells.js';
+import { partFileName, tokensFileName } from './batch-name.js';
 import { latestPossibleExp, refuseExpiredBatch } from '../output/expired-batch.js';
 import type { DuplicateSummary } from '../duplicates/duplicate-counter.js';
 import type { Logger } from 'pino';
@@ -67,22 +69,39 @@ export async function runBatch(options: RunOptions): Promise<RunResult> {
   const iat = Math.floor(now.getTime() / 1000);
   const names = await prepareOutput(config.outDir, config.rosterPath, config.job, now, log);
   const roster = await openRoster(config.rosterPath, { delimiter: config.delimiter, encoding: config.encoding });
-  const format = rosterFormat(roster);
+  const rosterFields = rosterFormat(roster);
   const spec = chunkSpec(config, apiKey.key, domainId, iat, roster.headers, roster.format);
   if (!options.allowExpired) refuseExpiredBatch(latestPossibleExp(spec.plan, spec.settings), Date.now(), 'before signing');
   const rosterColumns = reportColumns(spec.plan, config.job, config.strictColumns, log);
   const workers = workerCount(options.workers, roster);
   log.info(
-    { job: config.job, roster: config.rosterPath, ...format, out: config.outDir, keyFingerprint: keyFingerprint(apiKey.key), iat, workers },
-    `run started: roster ${format.encoding}${format.bom ? ' with a byte-order mark' : ''}, ${format.delimiter}-delimited`,
+    {
+      job: config.job,
+      roster: config.rosterPath,
+      ...rosterFields,
+      out: config.outDir,
+      keyFingerprint: keyFingerprint(apiKey.key),
+      iat,
+      workers,
+    },
+    `run started: roster ${rosterFields.encoding}${rosterFields.bom ? ' with a byte-order mark' : ''}, ${rosterFields.delimiter}-delimited`,
   );
-  warnBomOverride(format, config.encoding, config.job, log);
-  const publication = await Publication.open(config.outDir, names);
+  warnBomOverride(rosterFields, config.encoding, config.job, log);
+  const { layout } = spec;
+  const format = layout.format;
+  const publication = await Publication.open(
+    config.outDir,
+    { ...names, tokens: tokensFileName(names, format) },
+    {
+      head: fileHead(layout),
+      split: config.output.split,
+      part: (n) => partFileName(names, format, n),
+    },
+  );
   const publicRooms = new Set<string>();
   try {
     const rooms = config.checkRooms ? await roomsStage(config, apiKey, spec, log, signal, true) : undefined;
     spec.rooms = rooms?.index;
-    await publication.tokens.write(csvRow(tokensHeader(spec.plan, spec.joinBase !== undefined), config.escapeFormulas));
     await publication.rejects.write(csvRow(rejectsHeader(spec.plan.headers), config.escapeFormulas));
     const {
       counts,
@@ -99,7 +118,7 @@ export async function runBatch(options: RunOptions): Promise<RunResult> {
       signal,
       onProgress: options.onProgress,
       collect: async (output) => {
-        if (output.tokens.length > 0) await publication.tokens.write(output.tokens);
+        if (output.tokens.length > 0) await publication.tokens.write(output.tokens, output.rowEnds);
         if (output.rejects.length > 0) await publication.rejects.write(output.rejects);
         for (const room of output.publicRooms) {
           if (publicRooms.has(room)) continue;
@@ -134,7 +153,8 @@ export async function runBatch(options: RunOptions): Promise<RunResult> {
       slot: options.slot ?? null,
       startedAt,
       iat,
-      roster: { ...rosterSummary, ...format },
+      roster: { ...rosterSummary, ...rosterFields },
+      output: outputSummary(layout, config.output.split, spec.plan.headers),
       rosterColumns,
       counts,
       duplicates,

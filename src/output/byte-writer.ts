@@ -18,6 +18,11 @@ export class ByteWriter {
     this.length += this.buffer.write(text, this.length, 'utf8');
   }
 
+  /** How many bytes are written so far. */
+  get size(): number {
+    return this.length;
+  }
+
   /** The bytes written so far (a view; the writer must not be used afterwards). */
   bytes(): Buffer {
     return this.buffer.subarray(0, this.length);

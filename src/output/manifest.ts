@@ -4,6 +4,9 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { PublishedFile } from './staged-file.js';
+import type { PublishedFiles } from './publication.js';
+import type { OutputLayout } from './layout.js';
+import type { SplitLimits } from './token-parts.js';
 import { isoSeconds } from './columns.js';
 import { TOOL } from '../version.js';
 import type { DuplicateSummary } from '../duplicates/duplicate-counter.js';
@@ -31,6 +34,18 @@ export interface ManifestRoster extends RosterColumns {
   bom: boolean;
 }
 
+/** The tokens file as written: profile, format, columns (name in the file and source), split limits. */
+export interface ManifestOutput {
+  profile: string;
+  format: 'csv' | 'jsonl';
+  /** In file order: `{ name: "JOINURL", source: "join_url" }`; a roster column's source is `roster:<header>`. */
+  columns: { name: string; source: string }[];
+  escape_formulas: boolean;
+  bom: boolean;
+  line_ending: 'lf' | 'crlf';
+  split: { rows: number | null; bytes: number | null } | null;
+}
+
 export interface Manifest {
   job: string;
   run_id: string;
@@ -49,7 +64,12 @@ export interface Manifest {
   duplicates: DuplicateSummary;
   /** rows_read = tokens_written + rows_rejected, checked at the end of the run. */
   invariant_ok: boolean;
-  files: { tokens: PublishedFile | null; rejects: PublishedFile | null };
+  /**
+   * The published files. A split tokens file has no `tokens` entry (null) and lists every part,
+   * in order, in `parts`.
+   */
+  files: { tokens: PublishedFile | null; rejects: PublishedFile | null; parts?: PublishedFile[] | undefined };
+  output: ManifestOutput;
   exp_min: string | null;
   exp_max: string | null;
   domain_id: string;
@@ -85,7 +105,8 @@ export interface ManifestInput {
   counts: { read: number; written: number; rejected: number; expMin: number; expMax: number };
   duplicates: DuplicateSummary;
   invariantOk: boolean;
-  files: Manifest['files'];
+  files: PublishedFiles;
+  output: ManifestOutput;
   /** Set when too many rows were rejected: the run failed and published no tokens. */
   tooManyMessage?: string | undefined;
   rooms?: Manifest['rooms'] | undefined;
@@ -110,6 +131,7 @@ export function buildManifest(m: ManifestInput): Manifest {
     duplicates: m.duplicates,
     invariant_ok: m.invariantOk,
     files: m.files,
+    output: m.output,
     exp_min: counts.written > 0 ? isoSeconds(counts.expMin) : null,
     exp_max: counts.written > 0 ? isoSeconds(counts.expMax) : null,
     domain_id: m.domainId,
@@ -120,5 +142,21 @@ export function buildManifest(m: ManifestInput): Manifest {
     escape_formulas: m.escapeFormulas,
     rooms: m.rooms ?? null,
     tool: TOOL,
+  };
+}
+
+/** The manifest's `output`, from the run's layout. */
+export function outputSummary(layout: OutputLayout, split: SplitLimits | undefined, headers: readonly string[] = []): ManifestOutput {
+  return {
+    profile: layout.profile,
+    format: layout.format,
+    columns: layout.columns.map((column) => ({
+      name: column.name,
+      source: column.source === 'roster' ? `roster:${headers[column.index!] ?? column.name}` : column.source,
+    })),
+    escape_formulas: layout.escapeFormulas,
+    bom: layout.bom,
+    line_ending: layout.lineEnding === '\r\n' ? 'crlf' : 'lf',
+    split: split === undefined ? null : { rows: split.rows ?? null, bytes: split.bytes ?? null },
   };
 }

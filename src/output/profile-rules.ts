@@ -60,3 +60,16 @@ export function cellLimitProblem(profile: MailerProfile, column: string, value: 
   const remedy = /^https?:\/\//i.test(value) ? 'use short links (links:)' : 'shorten it in the roster';
   return `${column}: ${plural(length, unit)}, ${profile.label} ${limit.verb} ${limit.max}; ${remedy}`;
 }
+
+/** Each way `split` lets a part be larger than the profile's mailer takes a file, one line each. */
+export function splitProblems(profile: MailerProfile, split: { rows?: number | undefined; bytes?: number | undefined }): string[] {
+  const problems: string[] = [];
+  const { rows, bytes } = split;
+  if (rows !== undefined && profile.file.maxRows !== undefined && rows + 1 > profile.file.maxRows) {
+    problems.push(`rows: ${rows} rows and a header line are more than the ${profile.file.maxRows} lines ${profile.label} takes a file`);
+  }
+  if (bytes !== undefined && profile.file.maxBytes !== undefined && bytes > profile.file.maxBytes) {
+    problems.push(`bytes: ${bytes} bytes are more than the ${profile.file.maxBytes} ${profile.label} takes a file`);
+  }
+  return problems;
+}

@@ -8,6 +8,7 @@ import { unlink } from 'node:fs/promises';
 import { StagedFile, type PublishedFile } from './staged-file.js';
 import { DirHandle } from './dir-handle.js';
 import type { Manifest } from './manifest.js';
+import { TokenParts, type SplitLimits } from './token-parts.js';
 
 /** The final names of a batch's three files (made in job/batch-name.ts). */
 export interface BatchFileNames {
@@ -16,20 +17,36 @@ export interface BatchFileNames {
   manifest: string;
 }
 
+/** How the tokens file is staged: its head (BOM, header line), split limits, and part names. */
+export interface TokensFileSpec {
+  head: string;
+  split?: SplitLimits | undefined;
+  /** The final name of part `n` (1-based), when split. */
+  part?: ((n: number) => string) | undefined;
+}
+
+/** The published files of a batch; `parts` (every part, in order) when the tokens file was split. */
+export interface PublishedFiles {
+  tokens: PublishedFile | null;
+  rejects: PublishedFile;
+  parts?: PublishedFile[] | undefined;
+}
+
 export class Publication {
   private readonly published: string[] = [];
 
   private constructor(
     private readonly outDir: DirHandle,
     private readonly names: BatchFileNames,
-    readonly tokens: StagedFile,
+    readonly tokens: TokenParts,
     readonly rejects: StagedFile,
   ) {}
 
   /** Stages the tokens and rejects files in `dir`; a failure leaves nothing behind. */
-  static async open(dir: string, names: BatchFileNames): Promise<Publication> {
+  static async open(dir: string, names: BatchFileNames, file: TokensFileSpec = { head: '' }): Promise<Publication> {
     const outDir = await DirHandle.open(dir);
-    const tokens = await StagedFile.create(outDir, names.tokens).catch(async (error: unknown) => {
+    const name = file.split !== undefined && file.part !== undefined ? file.part : () => names.tokens;
+    const tokens = await TokenParts.open(outDir, name, file.head, file.split).catch(async (error: unknown) => {
       await outDir.close();
       throw error;
     });
@@ -45,19 +62,26 @@ export class Publication {
     return new Publication(outDir, names, tokens, rejects);
   }
 
-  /** Publishes the tokens file (discarded instead when `withoutTokens`), then the rejects file. */
-  async commitFiles(withoutTokens: boolean, signal?: AbortSignal): Promise<{ tokens: PublishedFile | null; rejects: PublishedFile }> {
-    let tokensFile: PublishedFile | null = null;
+  /**
+   * Publishes the tokens file or its parts (discarded instead when `withoutTokens`), then the
+   * rejects file. A split batch records its parts in `parts` and no single `tokens` file.
+   */
+  async commitFiles(withoutTokens: boolean, signal?: AbortSignal): Promise<PublishedFiles> {
+    let parts: PublishedFile[] | undefined;
     if (withoutTokens) {
       await this.tokens.discard();
     } else {
-      tokensFile = await this.tokens.commit(signal);
-      this.published.push(tokensFile.name);
+      parts = [];
+      for await (const part of this.tokens.commit(signal)) {
+        this.published.push(part.name);
+        parts.push(part);
+      }
     }
     const rejectsFile = await this.rejects.commit(signal);
     this.published.push(rejectsFile.name);
     await this.outDir.sync();
-    return { tokens: tokensFile, rejects: rejectsFile };
+    if (!this.tokens.isSplit) return { tokens: parts?.[0] ?? null, rejects: rejectsFile };
+    return { tokens: null, rejects: rejectsFile, parts: parts ?? [] };
   }
 
   /** Publishes the manifest: the batch's commit point, and the last moment a signal aborts it. */

@@ -15,9 +15,14 @@ import { createSigner, type Sign } from '../sign/signer.js';
 import { isoSeconds, writeTokenRow } from '../output/columns.js';
 import { csvRow } from '../output/csv-writer.js';
 import { ByteWriter } from '../output/byte-writer.js';
+import { buildLayout, type OutputLayout } from '../output/layout.js';
+import { cellsProblem, formatLine, rowCells } from '../output/row-cells.js';
 import { MeetingTokensError } from '../errors.js';
 import { WORDS, writeRecord } from '../duplicates/record-layout.js';
 import { plural } from '../plural.js';
+import type { ChunkResult } from './chunk-result.js';
+
+export type { ChunkResult } from './chunk-result.js';
 import { JOB_DEFAULTS } from '../config/job-defaults.js';
 
 /** Daily advises keeping tokens under about 2048 characters (URLs and mail clients cut longer). */
@@ -31,7 +36,12 @@ export interface ChunkSpec {
   settings: MapperSettings;
   /** `https://<domain_name>.daily.co/`, or undefined for no join_url column. */
   joinBase: string | undefined;
+  /** How the rejects file escapes formulas (the tokens file's own rule is the layout's). */
   escapeFormulas: boolean;
+  /** The tokens file's columns and how it is written; undefined writes today's file (generic CSV). */
+  layout?: OutputLayout | undefined;
+  /** Record where each token row ends in `tokens` (`rowEnds`), for a run that splits its file into parts. */
+  rowEnds?: boolean | undefined;
   apiKey: string;
   /** Longest token signed, in characters (a job's max_token_length); default `MAX_TOKEN_LENGTH`. */
   maxTokenLength?: number | undefined;
@@ -49,46 +59,36 @@ export interface ChunkContext {
   sign: Sign;
   joinBase: string | undefined;
   escapeFormulas: boolean;
+  layout: OutputLayout;
+  /** The layout's column names, once. */
+  names: readonly string[];
+  rowEnds: boolean;
   maxTokenLength: number;
   rooms: RoomIndex | undefined;
   delimiter: number;
   encoding: string;
 }
 
-/**
- * One chunk's result. The rejects are text where the chunk was processed and may arrive as
- * UTF-8 bytes from a worker thread (the default type: what the main thread receives).
- */
-export interface ChunkResult<Rejects extends Uint8Array | string = Uint8Array | string> {
-  /** CSV lines of the tokens file, as UTF-8 bytes. */
-  tokens: Uint8Array;
-  /** CSV lines of the rejects file. */
-  rejects: Rejects;
-  /**
-   * For the duplicate check, one record per token row that has a user_id: `WORDS` words each,
-   * [(room, user_id) hash high, hash low, line low, line high].
-   */
-  duplicateRecords: Uint32Array;
-  /** Public rooms this chunk's tokens are for, each once (only when the run checks rooms). */
-  publicRooms: string[];
-  read: number;
-  written: number;
-  rejected: number;
-  expMin: number;
-  expMax: number;
-  /** Rows rejected for bytes their encoding cannot decode. */
-  undecodable: number;
-  /** For a UTF-8 roster with such rows: the encoding it most likely is (`windows-1252`), if any reads as words. */
-  likelyEncoding: string | undefined;
-}
-
 export function createChunkContext(spec: ChunkSpec): ChunkContext {
+  const layout =
+    spec.layout ??
+    buildLayout({
+      profile: 'generic',
+      format: 'csv',
+      columns: undefined,
+      escapeFormulas: spec.escapeFormulas,
+      plan: spec.plan,
+      joinBase: spec.joinBase,
+    });
   return {
     plan: spec.plan,
     mapRow: createMapper(spec.settings, spec.plan),
     sign: createSigner(spec.apiKey),
     joinBase: spec.joinBase,
     escapeFormulas: spec.escapeFormulas,
+    layout,
+    names: layout.columns.map((column) => column.name),
+    rowEnds: spec.rowEnds === true,
     maxTokenLength: spec.maxTokenLength ?? MAX_TOKEN_LENGTH,
     rooms: spec.rooms,
     delimiter: spec.delimiter,
@@ -123,12 +123,14 @@ export function processChunk(bytes: Uint8Array, firstLine: number, ctx: ChunkCon
 
 /** `undecodable`: the reason for rows whose fields hold `NOT_UTF8` marks, when some may. */
 export function processRecords(records: readonly ParsedRecord[], ctx: ChunkContext, undecodable?: string): ChunkResult<string> {
-  const { plan, mapRow, sign, joinBase, escapeFormulas, maxTokenLength, rooms } = ctx;
+  const { plan, mapRow, sign, joinBase, escapeFormulas, maxTokenLength, rooms, layout, names } = ctx;
+  const plain = layout.plain;
   const publicRooms = rooms !== undefined ? new Set<string>() : undefined;
   const width = plan.headers.length;
   const tokens = new ByteWriter(records.length * 800 + 1024);
   let rejectsCsv = '';
   const duplicateRecords = new Uint32Array(records.length * WORDS);
+  const rowEnds = new Uint32Array(ctx.rowEnds ? records.length : 0);
   let keyed = 0;
   let written = 0;
   let rejected = 0;
@@ -143,6 +145,7 @@ export function processRecords(records: readonly ParsedRecord[], ctx: ChunkConte
     let reason: string | undefined;
     let mapped: MappedRow | undefined;
     let token = '';
+    let line = '';
     if (fields.length !== width) {
       reason = `expected ${plural(width, 'field')} as in the header, found ${fields.length}`;
     } else if (record.stray >= 0) {
@@ -161,6 +164,15 @@ export function processRecords(records: readonly ParsedRecord[], ctx: ChunkConte
         }
         token = sign(mapped.claims);
         if (token.length > maxTokenLength) reason = tooLong(token.length, maxTokenLength);
+        else if (!plain) {
+          if (mapped.exp !== lastExp) {
+            lastExp = mapped.exp;
+            lastExpIso = isoSeconds(mapped.exp);
+          }
+          const cells = rowCells(layout, { ...mapped, fields, token, joinBase, expIso: lastExpIso, line: record.line });
+          reason = cellsProblem(layout, names, cells) ?? undefined;
+          if (reason === undefined) line = formatLine(layout, names, cells);
+        }
       } catch (error) {
         if (!(error instanceof Rejection)) throw error;
         reason = error.message;
@@ -185,7 +197,9 @@ export function processRecords(records: readonly ParsedRecord[], ctx: ChunkConte
     }
     if (exp < expMin) expMin = exp;
     if (exp > expMax) expMax = exp;
-    writeTokenRow(tokens, plan, fields, room, claims, token, joinBase, nbf, lastExpIso, exp, escapeFormulas);
+    if (plain) writeTokenRow(tokens, plan, fields, room, claims, token, joinBase, nbf, lastExpIso, exp, layout.escapeFormulas);
+    else tokens.write(line);
+    if (ctx.rowEnds) rowEnds[written] = tokens.size;
     written++;
     const userId = claims['ud'] as string | undefined;
     if (userId !== undefined && userId !== '') {
@@ -195,6 +209,7 @@ export function processRecords(records: readonly ParsedRecord[], ctx: ChunkConte
   }
   return {
     tokens: tokens.bytes(),
+    rowEnds: rowEnds.subarray(0, ctx.rowEnds ? written : 0),
     rejects: rejectsCsv,
     duplicateRecords: duplicateRecords.subarray(0, keyed * WORDS),
     publicRooms: publicRooms !== undefined ? [...publicRooms] : NO_ROOMS,

@@ -15,6 +15,8 @@ import { canonicalEncoding, type EncodingLabel } from '../roster/encoding.js';
 import { UndecodableRows } from '../roster/undecodable-rows.js';
 import { planColumns } from '../claims/column-plan.js';
 import { checkOutputHeaders } from '../output/columns.js';
+import { buildLayout, type OutputLayout } from '../output/layout.js';
+import { PROFILES } from '../output/profiles.js';
 import { DuplicateCounter, type DuplicateSummary } from '../duplicates/duplicate-counter.js';
 import { plural } from '../plural.js';
 import type { ChunkResult, ChunkSpec } from './process-chunk.js';
@@ -61,12 +63,16 @@ export function chunkSpec(
   iat: number,
   headers: string[],
   format: ChunkFormat,
-): ChunkSpec {
+): ChunkSpec & { layout: OutputLayout } {
   const plan = planColumns(headers, {
     columns: config.columns,
     roomOptional: config.allowAllRooms || config.defaultRoom !== undefined,
   });
-  checkOutputHeaders(plan);
+  const joinBase = config.domainName !== undefined ? `https://${config.domainName}.daily.co/` : undefined;
+  const { output } = config;
+  // Today's columns pass roster columns through under their own names: those must not clash.
+  if ((output.columns ?? PROFILES[output.profile].columns) === undefined) checkOutputHeaders(plan);
+  const layout = buildLayout({ ...output, escapeFormulas: config.escapeFormulas, plan, joinBase });
   return {
     plan,
     settings: {
@@ -79,8 +85,10 @@ export function chunkSpec(
       defaultNotBefore: config.notBefore,
       defaults: config.defaults,
     },
-    joinBase: config.domainName !== undefined ? `https://${config.domainName}.daily.co/` : undefined,
+    joinBase,
     escapeFormulas: config.escapeFormulas,
+    layout,
+    rowEnds: output.split !== undefined,
     apiKey,
     maxTokenLength: config.maxTokenLength,
     delimiter: format.delimiter.charCodeAt(0),

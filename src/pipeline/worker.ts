@@ -19,12 +19,13 @@ parentPort!.on('message', (request: ChunkRequest) => {
     const rejects = Buffer.from(result.rejects, 'utf8');
     // The token bytes own their memory (ByteWriter): moved, not copied. The rejects buffer may
     // sit in Node's shared pool when small; then it is copied.
-    transfer.push(tokens.buffer as ArrayBuffer, result.duplicateRecords.buffer as ArrayBuffer);
+    transfer.push(tokens.buffer as ArrayBuffer, result.duplicateRecords.buffer as ArrayBuffer, result.rowEnds.buffer as ArrayBuffer);
     if (rejects.byteLength === rejects.buffer.byteLength) transfer.push(rejects.buffer as ArrayBuffer);
     reply = {
       id: request.id,
       ok: true,
       tokens,
+      rowEnds: result.rowEnds,
       rejects,
       duplicateRecords: result.duplicateRecords,
       publicRooms: result.publicRooms,

@@ -69,37 +69,41 @@ describe('job files: the output: block', () => {
     expect(job(`${BASE}output: {}\n`).job.output).toEqual({ profile: 'generic', format: 'csv' });
   });
 
-  it('refuses at start what this version cannot write yet (exit 2), and names every key of it', () => {
-    const loaded = job(`${BASE}output: { profile: sendgrid, format: jsonl, split: { rows: 1000 } }\n`);
+  it('merges --profile and --format over the block, and checks split against the profile the flag names (exit 2)', () => {
+    const loaded = job(`${BASE}output: { profile: postmark, format: jsonl, split: { rows: 1048576 } }\n`);
+    expect(buildRunConfig(loaded, {}).output).toEqual({
+      profile: 'postmark',
+      format: 'jsonl',
+      columns: undefined,
+      split: { rows: 1048576 },
+    });
+    expect(buildRunConfig(loaded, { format: 'csv' }).output.format).toBe('csv');
     let error: unknown;
     try {
-      buildRunConfig(loaded, {});
+      buildRunConfig(loaded, { profile: 'hubspot' });
     } catch (e) {
       error = e;
     }
     expect(error).toMatchObject({
       code: 'CONFIG_INVALID',
-      message: `${loaded.file}: output: profile sendgrid, format jsonl, split: not written by this version yet; it writes today's file (profile generic, format csv): remove them from the job`,
+      message: `${loaded.file}: output.split: rows: 1048576 rows and a header line are more than the 1048576 lines HubSpot takes a file`,
     });
     expect(exitCodeFor(error)).toBe(2);
-    expect(() => buildRunConfig(job(`${BASE}output: { columns: { join_url: link } }\n`), {})).toThrow(
-      'output: columns: not written by this version yet',
-    );
   });
 
   it("runs with a block that asks for today's file", () => {
     expect(buildRunConfig(job(`${BASE}output: { profile: generic, format: csv }\n`), {})).toMatchObject({ escapeFormulas: true });
   });
 
-  it('the built CLI refuses a mailer profile before signing anything, exit 2, one line, nothing published', async () => {
+  it('the built CLI refuses a column name the profile named by --profile breaks, before signing anything: exit 2, one line', async () => {
     const dir = tempDir();
     writeFile(dir, 'r.csv', 'email,room\nada@example.com,demo\n');
-    writeFile(dir, 'batch.yaml', `${BASE}domain_name: acme\noutput: { profile: mailchimp }\n`);
-    const result = await runCli(['run', join(dir, 'batch.yaml'), '--now', NOW, '--log-level', 'silent']);
+    writeFile(dir, 'batch.yaml', `${BASE}domain_name: acme\noutput: { columns: { email: EMAIL, join_url: join_url } }\n`);
+    const result = await runCli(['run', join(dir, 'batch.yaml'), '--profile', 'mailchimp', '--now', NOW, '--log-level', 'silent']);
     expect(result.code).toBe(2);
     expect(result.stdout).toBe('');
     expect(result.stderr.trim().split('\n')).toHaveLength(1);
-    expect(result.stderr).toContain('output: profile mailchimp: not written by this version yet');
+    expect(result.stderr).toContain('batch.yaml: output: columns: column 2 ("join_url"): Mailchimp merge tags are 1 to 10 characters');
     expect(readdirSync(dir).sort()).toEqual(['batch.yaml', 'r.csv']);
   });
 });

@@ -20,6 +20,15 @@ const input = (extra: Partial<ManifestInput> = {}): ManifestInput => ({
   duplicates: { rows: 0, pairs: 0, first: [] },
   invariantOk: true,
   files: { tokens: { name: 't.csv', bytes: 10, sha256: 'a'.repeat(64) }, rejects: { name: 'r.csv', bytes: 5, sha256: 'b'.repeat(64) } },
+  output: {
+    profile: 'mailchimp',
+    format: 'csv',
+    columns: [{ name: 'EMAIL', source: 'email' }],
+    escape_formulas: false,
+    bom: false,
+    line_ending: 'lf',
+    split: { rows: 500, bytes: null },
+  },
   ...extra,
 });
 
@@ -50,6 +59,7 @@ describe('manifest fields', () => {
       duplicates: { rows: 0, pairs: 0, first: [] },
       invariant_ok: true,
       files: input().files,
+      output: input().output,
       exp_min: '2026-11-27T10:01:00Z',
       exp_max: '2026-11-27T10:02:00Z',
       domain_id: '9cb738e1-5a95-37f1-a517-0a18cf328a39',

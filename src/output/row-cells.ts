@@ -1,0 +1,66 @@
+/**
+ * A signed row through the output layout: its cells, the check of every cell against the profile's
+ * limit, and the cells as one CSV or JSONL line. Kept apart so a later stage (grouping rows per
+ * recipient) can take the cells of many rows, arrange them and write them with the same formatter.
+ */
+import { csvCell } from './csv-writer.js';
+import type { OutputFormat, OutputLayout } from './layout.js';
+import { cellLimitProblem } from './profile-rules.js';
+import { PROFILES } from './profiles.js';
+import { SOURCES, type SignedRow } from './sources.js';
+
+/** The row's output cells, one per layout column, in order. */
+export function rowCells(layout: OutputLayout, row: SignedRow): string[] {
+  const { columns } = layout;
+  const cells = new Array<string>(columns.length);
+  for (let i = 0; i < columns.length; i++) {
+    const column = columns[i]!;
+    cells[i] = SOURCES[column.source]!(row, column);
+  }
+  return cells;
+}
+
+/**
+ * Null when every cell fits the profile's cell limit, else the reject reason for the first that
+ * does not: the column, its length, the limit and the remedy. Values are checked as the mailer
+ * stores them, before CSV quoting.
+ */
+export function cellsProblem(layout: OutputLayout, names: readonly string[], cells: readonly string[]): string | null {
+  if (layout.cellLimit === undefined) return null;
+  const profile = PROFILES[layout.profile];
+  for (let i = 0; i < cells.length; i++) {
+    const problem = cellLimitProblem(profile, names[i]!, cells[i]!);
+    if (problem !== null) return problem;
+  }
+  return null;
+}
+
+/** How lines are written: what `formatLine` needs of a layout. */
+export type LineFormat = Pick<OutputLayout, 'format' | 'escapeFormulas' | 'lineEnding'>;
+
+/**
+ * `cells` as one line of the file, its line ending included: a CSV record (formula-escaped and
+ * quoted as the layout says), or a JSON object whose keys are `names` in order. JSON is built
+ * key by key, so a column named `__proto__` is a key like any other.
+ */
+export function formatLine(format: LineFormat, names: readonly string[], cells: readonly string[]): string {
+  if (format.format === 'jsonl') {
+    let line = '{';
+    for (let i = 0; i < cells.length; i++) line += `${i === 0 ? '' : ','}${JSON.stringify(names[i])}:${JSON.stringify(cells[i])}`;
+    return line + '}\n';
+  }
+  let line = csvCell(cells[0] ?? '', format.escapeFormulas);
+  for (let i = 1; i < cells.length; i++) line += ',' + csvCell(cells[i]!, format.escapeFormulas);
+  return line + format.lineEnding;
+}
+
+/** The file's first bytes: the BOM when the layout has one, and the CSV header line (JSONL has none). */
+export function fileHead(layout: OutputLayout, names: readonly string[] = layout.columns.map((c) => c.name)): string {
+  if (layout.format === 'jsonl') return '';
+  return (layout.bom ? '\uFEFF' : '') + formatLine(layout, names, names);
+}
+
+/** The format a file of this layout has, for names and the manifest. */
+export function fileExtension(format: OutputFormat): string {
+  return format === 'jsonl' ? '.jsonl' : '.csv';
+}

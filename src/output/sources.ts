@@ -1,0 +1,70 @@
+/**
+ * Where each output cell takes its value from. A source is one entry of `SOURCES`: a name a job's
+ * `output.columns` may use, and a function from a signed row to the cell's text. Adding a source
+ * is adding an entry here (and, when it needs settings, putting them in its column's `params` at
+ * start: layout columns travel to worker threads, so they hold plain data only).
+ */
+import { isoSeconds } from './columns.js';
+
+/** One signed row, as every source sees it. */
+export interface SignedRow {
+  /** The roster row's fields, in roster order. */
+  readonly fields: readonly string[];
+  readonly room: string;
+  /** The token's claims (`u` user name, `ud` user id, `o` owner, ...). */
+  readonly claims: Readonly<Record<string, unknown>>;
+  readonly token: string;
+  /** `https://<domain>.daily.co/`, or undefined when the run has no domain name. */
+  readonly joinBase: string | undefined;
+  readonly nbf: number | undefined;
+  readonly exp: number;
+  /** `exp` as `isoSeconds` gives it (computed once per distinct exp). */
+  readonly expIso: string;
+  /** The roster line the row starts on. */
+  readonly line: number;
+}
+
+/**
+ * One output column: its name in the file, the source of its value, and what that source needs.
+ * Plain data (structured-clonable to worker threads).
+ */
+export interface LayoutColumn {
+  /** The column's name in the file (CSV header, JSON key). */
+  readonly name: string;
+  /** A key of `SOURCES`, or `roster` for a roster column read as it is. */
+  readonly source: string;
+  /** For `roster` and `email`: the roster column's index. */
+  readonly index?: number | undefined;
+  /** Settings a source reads for each row (a time zone, a format), chosen at start. */
+  readonly params?: Readonly<Record<string, string | number | boolean>> | undefined;
+}
+
+/** A source's value for one row; `column` carries its index and params. */
+export type CellSource = (row: SignedRow, column: LayoutColumn) => string;
+
+const rosterField: CellSource = (row, column) => row.fields[column.index!] ?? '';
+
+/** Every value source by the name `output.columns` gives it. */
+export const SOURCES: Readonly<Record<string, CellSource>> = {
+  room_name: (row) => row.room,
+  user_name: (row) => (row.claims['u'] as string | undefined) ?? '',
+  user_id: (row) => (row.claims['ud'] as string | undefined) ?? '',
+  is_owner: (row) => (row.claims['o'] === true ? 'true' : 'false'),
+  token: (row) => row.token,
+  join_url: (row) => (row.joinBase === undefined || row.room === '' ? '' : `${row.joinBase}${row.room}?t=${row.token}`),
+  not_before: (row) => (row.nbf === undefined ? '' : isoSeconds(row.nbf)),
+  expires_at: (row) => row.expIso,
+  exp: (row) => String(row.exp),
+  /** The roster's email column (found by its header at start). */
+  email: rosterField,
+  /** Any roster column, by its header. */
+  roster: rosterField,
+};
+
+/** Sources that need the run to have a domain name (they are empty without one). */
+export const NEEDS_DOMAIN_NAME: ReadonlySet<string> = new Set(['join_url']);
+
+/** The source names a job may give in `output.columns` (besides roster headers). */
+export function sourceNames(): string[] {
+  return Object.keys(SOURCES).filter((name) => name !== 'roster');
+}
