@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import Handlebars from 'handlebars';
-import { DOMAIN_ID, NOW, readCsv, signRoster } from '../helpers.js';
+import { DOMAIN_ID, KEY, NOW, hmacValid, payloadOf, readCsv, signRoster } from '../helpers.js';
 import { PROFILES } from '../../src/output/profiles.js';
 import { cellLimitProblem } from '../../src/output/profile-rules.js';
 import { importTextField, mergeTags } from './mailchimp-merge.js';
@@ -13,13 +13,14 @@ const ROSTER = [
   'bob@example.com,demo,Bob Builder,9f1c2d3e-4b5a-4c6d-8e7f-0a1b2c3d4e5f,yes',
 ].join('\n');
 
+const ARGS = ['--domain-id', DOMAIN_ID, '--domain-name', 'acme', '--ttl', '7d', '--now', NOW];
 const HTML = '<p>Hello {{first_name}},</p><a href="LINK">Join the meeting</a>\nLINK\n';
 const hrefs = (html: string): string[] => [...html.matchAll(/href="([^"]*)"/g)].map((m) => m[1]!);
 
 let rows: Record<string, string>[];
 
 beforeAll(async () => {
-  const { result, tokensFile } = await signRoster(ROSTER, ['--domain-id', DOMAIN_ID, '--domain-name', 'acme', '--ttl', '7d', '--now', NOW]);
+  const { result, tokensFile } = await signRoster(ROSTER, ARGS);
   expect(result.stderr).toBe('');
   expect(result.code).toBe(0);
   rows = readCsv(tokensFile);
@@ -73,5 +74,40 @@ describe('Mailchimp merge tags and a real join link', () => {
     expect(Buffer.byteLength(importTextField('é'.repeat(200)))).toBe(254);
     expect(importTextField('a'.repeat(255))).toBe('a'.repeat(255));
     expect(() => mergeTags('*|JOINURLL|*', { JOINURL: 'x' })).toThrow('no merge field JOINURLL');
+  });
+});
+
+describe('files written with the mailer profiles, rendered as the mailer renders them', () => {
+  /** The signed join link a cell should hold: the token verifies with the key and names the room the link opens. */
+  function signedLink(link: string): string {
+    const token = link.slice(link.indexOf('?t=') + 3);
+    expect(hmacValid(token, KEY)).toBe(true);
+    return `https://acme.daily.co/${payloadOf(token)['r'] as string}?t=${token}`;
+  }
+
+  it("sendgrid: {{{join_url}}} over the file's own columns renders every link byte-identical", async () => {
+    const { result, tokensFile } = await signRoster(ROSTER, [...ARGS, '--profile', 'sendgrid']);
+    expect(result.code).toBe(0);
+    const render = Handlebars.compile(HTML.replaceAll('LINK', PROFILES.sendgrid.mergeTag('join_url')));
+    const contacts = readCsv(tokensFile);
+    expect(contacts).toHaveLength(2);
+    for (const contact of contacts) {
+      const html = render(contact);
+      expect(Buffer.from(hrefs(html)[0]!)).toEqual(Buffer.from(signedLink(contact['join_url']!)));
+      expect(Buffer.from(html.split('\n')[1]!)).toEqual(Buffer.from(signedLink(contact['join_url']!)));
+    }
+  });
+
+  it('mailchimp: the file keeps only links the import keeps whole, and *|JOINURL|* renders each byte-identical', async () => {
+    const { result, tokensFile } = await signRoster(ROSTER, [...ARGS, '--profile', 'mailchimp', '--max-reject-ratio', '1']);
+    expect(result.code).toBe(0);
+    const template = HTML.replace('{{first_name}}', '*|FNAME|*').replaceAll('LINK', PROFILES.mailchimp.mergeTag('JOINURL'));
+    const contacts = readCsv(tokensFile);
+    expect(contacts.map((c) => c['EMAIL'])).toEqual(['ada@example.com']); // Bob's 324-byte link went to rejects
+    for (const contact of contacts) {
+      const imported = Object.fromEntries(Object.entries(contact).map(([tag, value]) => [tag, importTextField(value)]));
+      const html = mergeTags(template, imported);
+      expect(Buffer.from(hrefs(html)[0]!)).toEqual(Buffer.from(signedLink(contact['JOINURL']!)));
+    }
   });
 });
