@@ -12,6 +12,8 @@ import {
   readManifest,
   checkPublishedFile,
   checkTokenCount,
+  columnSources,
+  filesToVerify,
   otherSigningKey,
   type PublishedManifest,
 } from '../verify/manifest-check.js';
@@ -37,11 +39,15 @@ export async function verifyCommand(file: string, values: VerifyValues): Promise
   const sampleSize = values.online ? (values.sample ?? 5) : 0;
   const now = values.now !== undefined ? parseNow(values.now) : undefined;
   // The file as published first: a truncated or edited copy fails here, saying what differs.
-  if (manifest !== undefined) await checkPublishedFile(file, manifest, manifestPath!);
+  // A split batch (or its manifest) verifies every part the manifest lists.
+  const files = filesToVerify(file, manifest);
+  if (manifest !== undefined) for (const part of files) await checkPublishedFile(part, manifest, manifestPath!);
   else if (!values.quiet) {
     process.stderr.write(`${file}: no manifest beside it (or --manifest): its size, checksum and token count are not checked\n`);
   }
-  const report = await verifyTokensFile(file, apiKey.key, { now, domainId: manifest?.domain_id, sampleSize });
+  const options = { now, domainId: manifest?.domain_id, sampleSize, sources: columnSources(manifest) };
+  const report = await verifyTokensFile(files[0]!, apiKey.key, options);
+  for (const part of files.slice(1)) addReport(report, await verifyTokensFile(part, apiKey.key, options), part, sampleSize);
   if (manifest !== undefined) checkTokenCount(file, report.rows, manifest, manifestPath!);
   if (report.badSignature > 0) process.stderr.write(`${badSignatureSummary(report, manifest, keyFingerprint(apiKey.key))}\n`);
   for (const line of report.problems) process.stderr.write(`${line}\n`);
@@ -108,4 +114,17 @@ async function checkOnline(sample: VerifyReport['sample'], apiKey: string, now: 
     `online: ${result.accepted} of ${result.sampled} sampled tokens accepted by Daily, ${result.differences.length} read otherwise than signed\n`,
   );
   return result;
+}
+
+/** Adds a later part's report to the batch's: counts summed, its problems named by file, the sample topped up. */
+function addReport(report: VerifyReport, part: VerifyReport, file: string, sampleSize: number): void {
+  report.rows += part.rows;
+  report.valid += part.valid;
+  report.badSignature += part.badSignature;
+  report.mismatched += part.mismatched;
+  report.expired += part.expired;
+  report.notYetValid += part.notYetValid;
+  report.problems.push(...part.problems.map((problem) => `${file} ${problem}`));
+  report.badSignatureLines.push(...part.badSignatureLines);
+  report.sample.push(...part.sample.slice(0, Math.max(0, sampleSize - report.sample.length)));
 }

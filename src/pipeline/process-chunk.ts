@@ -123,14 +123,15 @@ export function processChunk(bytes: Uint8Array, firstLine: number, ctx: ChunkCon
 
 /** `undecodable`: the reason for rows whose fields hold `NOT_UTF8` marks, when some may. */
 export function processRecords(records: readonly ParsedRecord[], ctx: ChunkContext, undecodable?: string): ChunkResult<string> {
-  const { plan, mapRow, sign, joinBase, escapeFormulas, maxTokenLength, rooms, layout, names } = ctx;
+  const { plan, mapRow, sign, joinBase, escapeFormulas, maxTokenLength, rooms, layout } = ctx;
   const plain = layout.plain;
   const publicRooms = rooms !== undefined ? new Set<string>() : undefined;
   const width = plan.headers.length;
   const tokens = new ByteWriter(records.length * 800 + 1024);
   let rejectsCsv = '';
   const duplicateRecords = new Uint32Array(records.length * WORDS);
-  const rowEnds = new Uint32Array(ctx.rowEnds ? records.length : 0);
+  const withEnds = ctx.rowEnds;
+  const rowEnds = new Uint32Array(withEnds ? records.length : 0);
   let keyed = 0;
   let written = 0;
   let rejected = 0;
@@ -164,15 +165,7 @@ export function processRecords(records: readonly ParsedRecord[], ctx: ChunkConte
         }
         token = sign(mapped.claims);
         if (token.length > maxTokenLength) reason = tooLong(token.length, maxTokenLength);
-        else if (!plain) {
-          if (mapped.exp !== lastExp) {
-            lastExp = mapped.exp;
-            lastExpIso = isoSeconds(mapped.exp);
-          }
-          const cells = rowCells(layout, { ...mapped, fields, token, joinBase, expIso: lastExpIso, line: record.line });
-          reason = cellsProblem(layout, names, cells) ?? undefined;
-          if (reason === undefined) line = formatLine(layout, names, cells);
-        }
+        else if (!plain) line = layoutLine(ctx, fields, mapped, token, record.line);
       } catch (error) {
         if (!(error instanceof Rejection)) throw error;
         reason = error.message;
@@ -199,7 +192,7 @@ export function processRecords(records: readonly ParsedRecord[], ctx: ChunkConte
     if (exp > expMax) expMax = exp;
     if (plain) writeTokenRow(tokens, plan, fields, room, claims, token, joinBase, nbf, lastExpIso, exp, layout.escapeFormulas);
     else tokens.write(line);
-    if (ctx.rowEnds) rowEnds[written] = tokens.size;
+    if (withEnds) rowEnds[written] = tokens.size;
     written++;
     const userId = claims['ud'] as string | undefined;
     if (userId !== undefined && userId !== '') {
@@ -209,7 +202,7 @@ export function processRecords(records: readonly ParsedRecord[], ctx: ChunkConte
   }
   return {
     tokens: tokens.bytes(),
-    rowEnds: rowEnds.subarray(0, ctx.rowEnds ? written : 0),
+    rowEnds: rowEnds.subarray(0, written),
     rejects: rejectsCsv,
     duplicateRecords: duplicateRecords.subarray(0, keyed * WORDS),
     publicRooms: publicRooms !== undefined ? [...publicRooms] : NO_ROOMS,
@@ -221,6 +214,25 @@ export function processRecords(records: readonly ParsedRecord[], ctx: ChunkConte
     undecodable: undecodableRows,
     likelyEncoding: undefined,
   };
+}
+
+let layoutExp = -1;
+let layoutExpIso = '';
+
+/**
+ * A signed row's line in the layout's file; throws a Rejection naming the first cell over the
+ * profile's limit. Apart from the loop so that today's file's loop stays as small as it was.
+ */
+function layoutLine(ctx: ChunkContext, fields: readonly string[], mapped: MappedRow, token: string, line: number): string {
+  if (mapped.exp !== layoutExp) {
+    layoutExp = mapped.exp;
+    layoutExpIso = isoSeconds(mapped.exp);
+  }
+  const { layout, names } = ctx;
+  const cells = rowCells(layout, { ...mapped, fields, token, joinBase: ctx.joinBase, expIso: layoutExpIso, line });
+  const problem = cellsProblem(layout, names, cells);
+  if (problem !== null) reject(problem);
+  return formatLine(layout, names, cells);
 }
 
 function tooLong(length: number, max: number): string {

@@ -7,23 +7,50 @@ import { createReadStream } from 'node:fs';
 import { readFile, stat } from 'node:fs/promises';
 import { createHash } from 'node:crypto';
 import { MeetingTokensError } from '../errors.js';
+import { basename, dirname, join } from 'node:path';
 import { SUFFIX } from '../job/batch-name.js';
 
 /** The manifest fields verify reads (`output/manifest.ts` writes them). */
 export interface PublishedManifest {
   status?: string;
   tokens_written?: number;
-  files?: { tokens?: { name: string; bytes: number; sha256: string } | null };
+  files?: { tokens?: PublishedEntry | null; parts?: PublishedEntry[] };
+  /** How the tokens file was written: its columns by name and source. */
+  output?: { columns?: { name: string; source: string }[] };
   domain_id?: string;
   key_fingerprint?: string;
   key_source?: string;
 }
 
+interface PublishedEntry {
+  name: string;
+  bytes: number;
+  sha256: string;
+}
+
 const failed = (message: string, file: string): MeetingTokensError => new MeetingTokensError('VERIFY_FAILED', message, { file });
 
-/** `out/weekly-20261127T090000Z.csv` -> `out/weekly-20261127T090000Z.manifest.json`. */
+/**
+ * `out/weekly-20261127T090000Z.csv` (or `.jsonl`, or a part `.part-000002.csv`) ->
+ * `out/weekly-20261127T090000Z.manifest.json`; the manifest itself is its own.
+ */
 export function manifestBeside(tokensFile: string): string | undefined {
-  return tokensFile.endsWith(SUFFIX.tokens) ? tokensFile.slice(0, -SUFFIX.tokens.length) + SUFFIX.manifest : undefined;
+  if (tokensFile.endsWith(SUFFIX.manifest)) return tokensFile;
+  const base = /^(.*?)(?:\.part-\d{6})?\.(?:csv|jsonl)$/.exec(tokensFile)?.[1];
+  return base === undefined || base.endsWith('.rejects') ? undefined : base + SUFFIX.manifest;
+}
+
+/** The files `verify` reads for `file`: every part of a split batch (in order), else the file itself. */
+export function filesToVerify(file: string, manifest: PublishedManifest | undefined): string[] {
+  const parts = manifest?.files?.parts ?? (file.endsWith(SUFFIX.manifest) && manifest?.files?.tokens ? [manifest.files.tokens] : undefined);
+  if (parts === undefined) return [file];
+  return parts.map((part) => join(dirname(file), part.name));
+}
+
+/** The file's column names -> their sources, from the manifest's `output.columns`; undefined for today's file. */
+export function columnSources(manifest: PublishedManifest | undefined): Map<string, string> | undefined {
+  const columns = manifest?.output?.columns;
+  return columns === undefined ? undefined : new Map(columns.map((column) => [column.name, column.source]));
 }
 
 /** Reads a manifest; one that is missing is `undefined` unless `required`; one that is unreadable or not JSON fails. */
@@ -45,9 +72,9 @@ export async function readManifest(path: string, required: boolean): Promise<Pub
   throw failed(`manifest ${path} is not a manifest (not a JSON object)`, path);
 }
 
-/** Fails unless `file` has the bytes and SHA-256 the manifest records for its tokens file. */
+/** Fails unless `file` has the bytes and SHA-256 the manifest records for it (its tokens file, or the part of that name). */
 export async function checkPublishedFile(file: string, manifest: PublishedManifest, manifestPath: string): Promise<void> {
-  const recorded = manifest.files?.tokens;
+  const recorded = manifest.files?.parts?.find((part) => part.name === basename(file)) ?? manifest.files?.tokens;
   if (!recorded) {
     throw failed(`${manifestPath} records no tokens file (status ${manifest.status ?? 'unknown'}): ${file} is not a published batch`, file);
   }

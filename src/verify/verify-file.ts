@@ -4,6 +4,7 @@
  */
 import { jwtVerify, decodeJwt, errors as joseErrors } from 'jose';
 import { readCsv } from './read-csv.js';
+import { readJsonl } from './read-jsonl.js';
 import { MeetingTokensError } from '../errors.js';
 import { isoSeconds } from '../output/columns.js';
 import { escapeFormula } from '../output/csv-writer.js';
@@ -33,6 +34,12 @@ export interface VerifyOptions {
   /** Size of the random sample of good tokens to keep (for online checks). */
   sampleSize?: number | undefined;
   random?: (() => number) | undefined;
+  /**
+   * The file's column names -> the source of each (the manifest's `output.columns`), for a file
+   * written with other names or fewer columns than today's: then only the columns it has are
+   * compared, and the token is read from `token` or else from the join link.
+   */
+  sources?: ReadonlyMap<string, string> | undefined;
 }
 
 export async function verifyTokensFile(path: string, apiKey: string, options: VerifyOptions = {}): Promise<VerifyReport> {
@@ -53,14 +60,21 @@ export async function verifyTokensFile(path: string, apiKey: string, options: Ve
   const problem = (line: number, text: string): void => {
     if (report.problems.length < MAX_PROBLEMS) report.problems.push(`line ${line}: ${text}`);
   };
-  const { batches } = readCsv(path);
+  const jsonl = path.endsWith('.jsonl');
+  const { batches } = jsonl ? readJsonl(path) : readCsv(path);
+  const { sources } = options;
   let columns: Map<string, number> | undefined;
 
   for await (const batch of batches) {
     for (const entry of batch) {
       if (columns === undefined) {
-        columns = new Map(entry.fields.map((name, i) => [name, i]));
-        const missing = REQUIRED.filter((c) => !columns!.has(c));
+        columns = new Map(entry.fields.map((name, i) => [sources?.get(name) ?? name, i]));
+        const missing =
+          sources === undefined
+            ? REQUIRED.filter((c) => !columns!.has(c))
+            : columns.has('token') || columns.has('join_url')
+              ? []
+              : ['token or join_url'];
         if (missing.length > 0) {
           throw new MeetingTokensError('VERIFY_FAILED', `${path} is not a tokens file: no ${missing.join(', ')} column`);
         }
@@ -68,7 +82,7 @@ export async function verifyTokensFile(path: string, apiKey: string, options: Ve
       }
       report.rows++;
       const cell = (name: string): string => entry.fields[columns!.get(name) ?? -1] ?? '';
-      const token = cell('token');
+      const token = columns.has('token') ? cell('token') : cell('join_url').slice(cell('join_url').indexOf('?t=') + 3);
       let claims: Record<string, unknown>;
       try {
         ({ payload: claims } = await jwtVerify(token, secret, {
@@ -106,7 +120,8 @@ export async function verifyTokensFile(path: string, apiKey: string, options: Ve
       }
     }
   }
-  if (columns === undefined) throw new MeetingTokensError('VERIFY_FAILED', `${path} is empty`);
+  // An empty JSONL file is a batch of no tokens; a CSV file has its header line at least.
+  if (columns === undefined && !jsonl) throw new MeetingTokensError('VERIFY_FAILED', `${path} is empty`);
   return report;
 }
 
@@ -123,12 +138,13 @@ function compare(
   token: string,
 ): string[] {
   const out: string[] = [];
-  if (!sameCell(cell('room_name'), claims['r'])) out.push('room_name');
-  if (!sameCell(cell('user_name'), claims['u'])) out.push('user_name');
-  if (!sameCell(cell('user_id'), claims['ud'])) out.push('user_id');
-  if (cell('is_owner') !== (claims['o'] === true ? 'true' : 'false')) out.push('is_owner');
-  if (typeof claims['exp'] !== 'number' || cell('exp') !== String(claims['exp'])) out.push('exp');
-  else if (columns.has('expires_at') && cell('expires_at') !== isoSeconds(claims['exp'])) out.push('expires_at');
+  const has = (name: string): boolean => columns.has(name);
+  if (has('room_name') && !sameCell(cell('room_name'), claims['r'])) out.push('room_name');
+  if (has('user_name') && !sameCell(cell('user_name'), claims['u'])) out.push('user_name');
+  if (has('user_id') && !sameCell(cell('user_id'), claims['ud'])) out.push('user_id');
+  if (has('is_owner') && cell('is_owner') !== (claims['o'] === true ? 'true' : 'false')) out.push('is_owner');
+  if (typeof claims['exp'] !== 'number' || (has('exp') && cell('exp') !== String(claims['exp']))) out.push('exp');
+  else if (has('expires_at') && cell('expires_at') !== isoSeconds(claims['exp'])) out.push('expires_at');
   if (domainId !== undefined && claims['d'] !== domainId) out.push('domain_id');
   if (columns.has('join_url') && claims['r'] !== undefined) {
     const url = cell('join_url');
