@@ -23,6 +23,11 @@ export interface BatchValues {
   ensureRooms?: boolean;
   profile?: ProfileName;
   format?: OutputFormat;
+  timezone?: string;
+  locale?: string;
+  timeFormat?: string;
+  timezoneColumn?: string;
+  localeColumn?: string;
 }
 
 export function batchFlags(values: BatchValues): RunFlags {
@@ -45,5 +50,10 @@ export function batchFlags(values: BatchValues): RunFlags {
     ensureRooms: values.ensureRooms,
     profile: values.profile,
     format: values.format,
+    timezone: values.timezone,
+    locale: values.locale,
+    timeFormat: values.timeFormat,
+    timezoneColumn: values.timezoneColumn,
+    localeColumn: values.localeColumn,
   };
 }

@@ -9,6 +9,7 @@ import {
   allowWeakKeyOption,
   delimiterOption,
   encodingOption,
+  localTimeOptions,
   jobsOption,
   jsonOption,
   logLevelOption,
@@ -92,6 +93,7 @@ function batchOptions(command: 'run' | 'check'): Option[] {
         ? "like --check-rooms, and first create the missing rooms (private, expiring with the batch's latest token); the manifest lists them"
         : 'like --check-rooms, and list the missing rooms a run would create (private); check creates none, their rows pass',
     ),
+    ...localTimeOptions(),
   ];
 }
 

@@ -73,3 +73,15 @@ export function wholeNumber(flag: string, min: number, max: number, what?: strin
     return value;
   };
 }
+
+/** How `expires_local` and `not_before_local` read; each over its `output:` key in the job. */
+export const localTimeOptions = (): Option[] => [
+  new Option('--timezone <iana>', "time zone of the expires_local and not_before_local columns (default: the job's timezone, else UTC)"),
+  new Option('--locale <tag>', 'language and region they are written for, BCP 47 (default en-GB)'),
+  new Option(
+    '--time-format <preset|json>',
+    'how they read: short (Mon, 1 Dec 2025, 10:00 CET), long, date, time, numeric, or Intl.DateTimeFormat options as JSON (default short)',
+  ),
+  new Option('--timezone-column <header>', "a roster column giving each row its own time zone (an empty cell takes the job's)"),
+  new Option('--locale-column <header>', "a roster column giving each row its own locale (an empty cell takes the job's)"),
+];

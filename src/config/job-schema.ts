@@ -14,6 +14,7 @@ import { deliverSchema } from './deliver-schema.js';
 import { DELIMITER_CHOICES, parseDelimiter } from '../roster/delimiter.js';
 import { ENCODINGS } from '../roster/encoding.js';
 import { httpUrl, notifySchema, WEBHOOK_KEYS } from './notify-schema.js';
+import { timeZoneProblem } from '../output/time-format.js';
 
 export const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 export const SUBDOMAIN = /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/i;
@@ -50,17 +51,10 @@ export const cronExpression = z.string().superRefine((text, ctx) => {
 });
 
 /** An IANA time zone name the runtime knows (Europe/Berlin, America/Sao_Paulo, UTC). */
-export const timeZone = z.string().refine(
-  (name) => {
-    try {
-      new Intl.DateTimeFormat('en', { timeZone: name });
-      return true;
-    } catch {
-      return false;
-    }
-  },
-  { message: 'is not a known IANA time zone (e.g. Europe/Berlin, UTC)' },
-);
+export const timeZone = z.string().superRefine((name, ctx) => {
+  const problem = timeZoneProblem(name);
+  if (problem !== undefined) ctx.addIssue({ code: 'custom', message: problem });
+});
 
 const defaultsShape: Record<string, z.ZodType> = { room_name: z.string().optional() };
 for (const spec of PROPERTIES) defaultsShape[spec.name] = z.unknown().optional();

@@ -7,6 +7,7 @@ import { z } from 'zod';
 import { PROFILE_NAMES, PROFILES, type ProfileName } from '../output/profiles.js';
 import { checkHeaderNames, splitProblems } from '../output/profile-rules.js';
 import { nearest } from '../suggest.js';
+import { localTimeShape } from './local-time-schema.js';
 
 export const OUTPUT_FORMATS = ['csv', 'jsonl'] as const;
 
@@ -31,6 +32,7 @@ const outputShape = z.strictObject({
   split: splitShape
     .refine((split) => split.rows !== undefined || split.bytes !== undefined, { message: 'needs rows, bytes or both' })
     .optional(),
+  ...localTimeShape,
 });
 
 export const outputSchema = outputShape.superRefine((output, ctx) => {

@@ -21,8 +21,9 @@ import { nearest } from '../suggest.js';
 import { parseDelimiter, type Delimiter } from '../roster/delimiter.js';
 import type { EncodingLabel } from '../roster/encoding.js';
 import type { DeliverEntry } from './deliver-schema.js';
+import { buildLocalTimeConfig, type LocalTimeConfig, type LocalTimeFlags } from './local-time-config.js';
 
-export interface RunFlags {
+export interface RunFlags extends LocalTimeFlags {
   roster?: string | undefined;
   out?: string | undefined;
   domainId?: string | undefined;
@@ -80,6 +81,8 @@ export interface RunConfig {
   ensureRooms: boolean;
   escapeFormulas: boolean;
   output: OutputSettings;
+  /** How `expires_local` and `not_before_local` read (zone, locale, format, per-row columns). */
+  localTime: LocalTimeConfig;
   maxRejectRatio: number;
   /** Longest token signed, in characters; a longer one rejects its row. */
   maxTokenLength: number;
@@ -199,6 +202,8 @@ export function buildRunConfig(loaded: LoadedJob | undefined, flags: RunFlags, o
     throw error;
   }
 
+  const localTime = buildLocalTimeConfig(job.output, job.timezone, flags, loaded?.file);
+
   const delimiterText = flags.delimiter ?? job.delimiter;
   const rosterPath = flags.roster !== undefined ? resolve(flags.roster) : resolve(base, roster);
   const outDir = flags.out !== undefined ? resolve(flags.out) : out ? resolve(base, out) : undefined;
@@ -223,6 +228,7 @@ export function buildRunConfig(loaded: LoadedJob | undefined, flags: RunFlags, o
     ensureRooms,
     escapeFormulas: job.escape_formulas,
     output,
+    localTime,
     maxRejectRatio,
     maxTokenLength: flags.maxTokenLength ?? job.max_token_length,
     columns: mergeColumns(job.columns as Readonly<Record<string, string>> | undefined, flags.columns),

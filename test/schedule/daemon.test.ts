@@ -144,7 +144,7 @@ describe('meeting-tokens schedule', { timeout: 90_000 }, () => {
     const lines = result.stderr.trim().split('\n');
     expect(lines).toHaveLength(4);
     expect(lines[0]).toMatch(/badcron\.yaml: schedule: "61 \* \* \* \*" is not a valid cron schedule \(minute: /);
-    expect(lines[1]).toMatch(/badzone\.yaml: timezone: is not a known IANA time zone/);
+    expect(lines[1]).toMatch(/badzone\.yaml: timezone: "Mars\/Olympus" is not an IANA time zone/);
     expect(lines[2]).toMatch(
       /inroster\.yaml: out: .* holds the roster roster\.csv: published files and retention could replace or delete it/,
     );
