@@ -4,7 +4,10 @@
  * them, checked once at start. A problem is a config error naming the key or flag (exit 2).
  */
 import { MeetingTokensError } from '../errors.js';
-import { localeProblem, resolveTimeFormat, timeZoneProblem, type TimeFormatOptions } from '../output/time-format.js';
+import { localeProblem, resolveTimeFormat, timeZoneProblem } from '../output/time-format.js';
+import type { LocalTimeConfig } from '../output/local-time-params.js';
+
+export type { LocalTimeConfig };
 
 /** When neither the job nor a flag names a locale: day before month, a 24-hour clock, CET not GMT+1. */
 export const DEFAULT_LOCALE = 'en-GB';
@@ -26,17 +29,6 @@ export interface LocalTimeFlags {
   timeFormat?: string | undefined;
   timezoneColumn?: string | undefined;
   localeColumn?: string | undefined;
-}
-
-export interface LocalTimeConfig {
-  timeZone: string;
-  locale: string;
-  /** A preset's name, or the options' JSON: names the format in the formatter cache. */
-  formatKey: string;
-  options: TimeFormatOptions;
-  /** Roster headers giving a row its own time zone and locale (an empty cell takes the job's). */
-  timeZoneColumn: string | undefined;
-  localeColumn: string | undefined;
 }
 
 /**
