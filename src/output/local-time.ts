@@ -28,19 +28,32 @@ export interface LocalTimeSettings {
 /** Unix seconds (undefined: none) and the row's fields -> the text; throws a `Rejection` for a row's bad zone or locale. */
 export type LocalTime = (seconds: number | undefined, fields: readonly string[]) => string;
 
-/** A formatter and the last time it wrote: a batch's rows mostly share one exp. */
+/**
+ * A formatter and the texts it wrote. Formatting costs microseconds a row; a batch's rows share one
+ * exp (one ttl) or a handful (rows with their own expires_at, sessions), in any order.
+ */
 interface Slot {
   readonly formatter: Intl.DateTimeFormat;
   seconds: number;
   text: string;
+  readonly texts: Map<number, string>;
 }
 
-const slot = (formatter: Intl.DateTimeFormat): Slot => ({ formatter, seconds: NaN, text: '' });
+const slot = (formatter: Intl.DateTimeFormat): Slot => ({ formatter, seconds: NaN, text: '', texts: new Map() });
+
+// Past this many distinct times a column's memo starts again: a roster of all-different times pays the formatting.
+const TEXTS_LIMIT = 1024;
 
 function write(target: Slot, seconds: number): string {
   if (seconds !== target.seconds) {
+    let text = target.texts.get(seconds);
+    if (text === undefined) {
+      text = target.formatter.format(seconds * 1000);
+      if (target.texts.size >= TEXTS_LIMIT) target.texts.clear();
+      target.texts.set(seconds, text);
+    }
     target.seconds = seconds;
-    target.text = target.formatter.format(seconds * 1000);
+    target.text = text;
   }
   return target.text;
 }

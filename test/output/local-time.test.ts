@@ -104,6 +104,16 @@ describe('expires_local and not_before_local', () => {
     );
   });
 
+  it('stays right past the memo of distinct times, whatever comes back', () => {
+    const time = createLocalTime(settings(preset('numeric')));
+    const oracle = new Intl.DateTimeFormat('en-GB', { ...TIME_FORMAT_PRESETS['numeric'], timeZone: 'Europe/Berlin' });
+    const base = at('2026-01-01T00:00:00Z');
+    for (let i = 0; i < 5000; i++) {
+      const seconds = base + ((i * 7919) % 2500) * 60;
+      expect(time(seconds, [])).toBe(oracle.format(seconds * 1000));
+    }
+  });
+
   it('makes one formatter per (time zone, locale, format)', () => {
     const options = { hour: 'numeric', minute: '2-digit' };
     const before = cachedFormatterCount();
