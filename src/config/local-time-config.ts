@@ -4,14 +4,10 @@
  * them, checked once at start. A problem is a config error naming the key or flag (exit 2).
  */
 import { MeetingTokensError } from '../errors.js';
-import { localeProblem, resolveTimeFormat, timeZoneProblem } from '../output/time-format.js';
+import { DEFAULT_LOCALE, DEFAULT_TIME_FORMAT, localeProblem, resolveTimeFormat, timeZoneProblem } from '../output/time-format.js';
 import type { LocalTimeConfig } from '../output/local-time-params.js';
 
 export type { LocalTimeConfig };
-
-/** When neither the job nor a flag names a locale: day before month, a 24-hour clock, CET not GMT+1. */
-export const DEFAULT_LOCALE = 'en-GB';
-export const DEFAULT_TIME_FORMAT = 'short';
 
 /** The keys as a job's `output:` block holds them (already checked by its schema). */
 export interface LocalTimeKeys {

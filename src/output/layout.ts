@@ -11,6 +11,7 @@ import { nearest } from '../suggest.js';
 import { TOKEN_COLUMNS } from './columns.js';
 import { checkHeaderNames } from './profile-rules.js';
 import { PROFILES, type FieldLimit, type ProfileName } from './profiles.js';
+import { DEFAULT_LOCAL_TIME, LOCAL_TIME_SOURCES, localTimeParams, type LocalTimeConfig } from './local-time-params.js';
 import { NEEDS_DOMAIN_NAME, SOURCES, sourceNames, type LayoutColumn } from './sources.js';
 
 export type OutputFormat = 'csv' | 'jsonl';
@@ -44,6 +45,8 @@ export interface LayoutInput {
   escapeFormulas: boolean;
   plan: ColumnPlan;
   joinBase: string | undefined;
+  /** How expires_local and not_before_local read; default UTC, en-GB, short. */
+  localTime?: LocalTimeConfig | undefined;
 }
 
 /** Folded headers taken for the roster's email column, as contact exports write it. */
@@ -105,6 +108,7 @@ function resolveColumns(asked: Readonly<Record<string, string>>, input: LayoutIn
       if (NEEDS_DOMAIN_NAME.has(source) && input.joinBase === undefined) {
         throw configError(`columns.${source}: a join link needs the domain name; set domain_name in the job or give --domain-name`);
       }
+      if (LOCAL_TIME_SOURCES.has(source)) return { name, source, params: localTimeParams(input.localTime ?? DEFAULT_LOCAL_TIME, headers) };
       return { name, source };
     }
     const index = rosterHeader(headers, source);

@@ -7,7 +7,7 @@ import { fold } from '../claims/header-names.js';
 import { MeetingTokensError } from '../errors.js';
 import { nearest } from '../suggest.js';
 import { createLocalTime, type LocalTime, type LocalTimeColumn } from './local-time.js';
-import type { TimeFormatOptions } from './time-format.js';
+import { DEFAULT_LOCALE, DEFAULT_TIME_FORMAT, TIME_FORMAT_PRESETS, type TimeFormatOptions } from './time-format.js';
 
 /** How the local-time columns read, as the run's settings give it (config/local-time-config.ts). */
 export interface LocalTimeConfig {
@@ -21,11 +21,21 @@ export interface LocalTimeConfig {
   localeColumn: string | undefined;
 }
 
+/** The settings of a run that names none: UTC, en-GB, the short preset. */
+export const DEFAULT_LOCAL_TIME: LocalTimeConfig = {
+  timeZone: 'UTC',
+  locale: DEFAULT_LOCALE,
+  formatKey: DEFAULT_TIME_FORMAT,
+  options: TIME_FORMAT_PRESETS[DEFAULT_TIME_FORMAT]!,
+  timeZoneColumn: undefined,
+  localeColumn: undefined,
+};
+
 /** A column's settings as plain values (what an output column carries to the threads). */
 export type LocalTimeParams = Readonly<Record<string, string | number | boolean>>;
 
 /** The output columns that show a token's time in local time, by the time they show. */
-export const LOCAL_TIME_SOURCES = { expires_local: 'exp', not_before_local: 'nbf' } as const;
+export const LOCAL_TIME_SOURCES: ReadonlySet<string> = new Set(['expires_local', 'not_before_local']);
 
 /** `header`'s index in the roster: as written, else the one header that folds to it; else a config error naming the nearest. */
 function rosterColumn(headers: readonly string[], header: string, key: string): LocalTimeColumn {

@@ -5,6 +5,7 @@
  * start: layout columns travel to worker threads, so they hold plain data only).
  */
 import { isoSeconds } from './columns.js';
+import { localTimeOf } from './local-time-params.js';
 
 /** One signed row, as every source sees it. */
 export interface SignedRow {
@@ -55,6 +56,10 @@ export const SOURCES: Readonly<Record<string, CellSource>> = {
   not_before: (row) => (row.nbf === undefined ? '' : isoSeconds(row.nbf)),
   expires_at: (row) => row.expIso,
   exp: (row) => String(row.exp),
+  /** exp as people read it, in the job's (or the row's) time zone, locale and time_format. */
+  expires_local: (row, column) => localTimeOf(column, column.params!)(row.exp, row.fields),
+  /** not_before the same way; empty without one. */
+  not_before_local: (row, column) => localTimeOf(column, column.params!)(row.nbf, row.fields),
   /** The roster's email column (found by its header at start). */
   email: rosterField,
   /** Any roster column, by its header. */

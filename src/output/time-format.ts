@@ -27,6 +27,10 @@ export const TIME_FORMAT_PRESETS: Readonly<Record<string, TimeFormatOptions>> = 
   numeric: { day: '2-digit', month: '2-digit', year: 'numeric', hour: 'numeric', minute: '2-digit', timeZoneName: 'short' },
 };
 
+/** When neither the job nor a flag names them: day before month, a 24-hour clock, CET rather than GMT+1. */
+export const DEFAULT_LOCALE = 'en-GB';
+export const DEFAULT_TIME_FORMAT = 'short';
+
 export const TIME_FORMAT_PRESET_NAMES: readonly string[] = Object.keys(TIME_FORMAT_PRESETS);
 
 /**
