@@ -4,7 +4,14 @@
  * them, checked once at start. A problem is a config error naming the key or flag (exit 2).
  */
 import { MeetingTokensError } from '../errors.js';
-import { DEFAULT_LOCALE, DEFAULT_TIME_FORMAT, localeProblem, resolveTimeFormat, timeZoneProblem } from '../output/time-format.js';
+import {
+  DEFAULT_LOCALE,
+  DEFAULT_TIME_FORMAT,
+  TIME_FORMAT_PRESETS,
+  localeProblem,
+  resolveTimeFormat,
+  timeZoneProblem,
+} from '../output/time-format.js';
 import type { LocalTimeConfig } from '../output/local-time-params.js';
 
 export type { LocalTimeConfig };
@@ -28,7 +35,7 @@ export interface LocalTimeFlags {
 }
 
 /**
- * Merges and checks the settings. `jobTimeZone` is the job's own `timezone` (its schedule's zone,
+ * Merges the settings and checks the flags (the job's keys were checked by its schema). `jobTimeZone` is the job's own `timezone` (its schedule's zone,
  * UTC by default), which the times are shown in unless the output block or `--timezone` says
  * otherwise. `file` names the job file in messages (undefined: no job file).
  */
@@ -42,12 +49,14 @@ export function buildLocalTimeConfig(
     const where = fromFlag || file === undefined ? `--${flag}` : `${file}: output.${key}`;
     throw new MeetingTokensError('CONFIG_INVALID', `${where}: ${problem}`);
   };
+  // Only values given here are checked: the job's timezone was checked by its schema, and the
+  // first Intl time zone lookup costs a run 8 MB of ICU data it never uses without these columns.
   const timeZone = flags.timezone ?? keys?.timezone ?? jobTimeZone;
-  const zoneIssue = timeZoneProblem(timeZone);
-  if (zoneIssue !== undefined) fail('timezone', 'timezone', flags.timezone !== undefined, zoneIssue);
+  const zoneIssue = flags.timezone !== undefined ? timeZoneProblem(flags.timezone) : undefined;
+  if (zoneIssue !== undefined) fail('timezone', 'timezone', true, zoneIssue);
   const locale = flags.locale ?? keys?.locale ?? DEFAULT_LOCALE;
-  const localeIssue = localeProblem(locale);
-  if (localeIssue !== undefined) fail('locale', 'locale', flags.locale !== undefined, localeIssue);
+  const localeIssue = flags.locale !== undefined ? localeProblem(flags.locale) : undefined;
+  if (localeIssue !== undefined) fail('locale', 'locale', true, localeIssue);
 
   let format: unknown = keys?.time_format ?? DEFAULT_TIME_FORMAT;
   if (flags.timeFormat !== undefined) {
@@ -60,7 +69,7 @@ export function buildLocalTimeConfig(
       }
     }
   }
-  const resolved = resolveTimeFormat(format);
+  const resolved = format === DEFAULT_TIME_FORMAT ? { options: TIME_FORMAT_PRESETS[DEFAULT_TIME_FORMAT]! } : resolveTimeFormat(format);
   if ('problem' in resolved) return fail('time_format', 'time-format', flags.timeFormat !== undefined, resolved.problem);
   const column = (value: string | undefined, key: string, flag: string, fromFlag: boolean): string | undefined => {
     if (value === undefined) return undefined;

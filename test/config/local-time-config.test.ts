@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadJob } from '../../src/config/load-job.js';
@@ -22,6 +22,21 @@ describe('local-time settings: output.timezone, locale, time_format and their fl
     });
     expect(buildRunConfig(job('timezone: Europe/Berlin'), {}).localTime.timeZone).toBe('Europe/Berlin');
     expect(buildRunConfig(undefined, { roster: 'r.csv', out: 'out' }).localTime.timeZone).toBe('UTC');
+  });
+
+  it('looks nothing up in Intl for a run that gives no local-time flag (the first zone lookup costs 8 MB)', () => {
+    const made = vi.spyOn(Intl, 'DateTimeFormat');
+    const supported = vi.spyOn(Intl.DateTimeFormat, 'supportedLocalesOf');
+    try {
+      buildRunConfig(undefined, { roster: 'r.csv', out: 'out' });
+      expect(made).not.toHaveBeenCalled();
+      expect(supported).not.toHaveBeenCalled();
+      buildRunConfig(undefined, { roster: 'r.csv', out: 'out', timezone: 'Asia/Tokyo' });
+      expect(made).toHaveBeenCalled();
+    } finally {
+      made.mockRestore();
+      supported.mockRestore();
+    }
   });
 
   it('takes the output block over the job timezone, and flags over both', () => {
