@@ -2,6 +2,7 @@ import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { TOKEN_COLUMNS } from '../../src/output/columns.js';
+import { importTextField, mergeTags } from '../mailers/mailchimp-merge.js';
 import { hmacValid, runCli, tempDir, KEY, NOW, ROOT } from '../helpers.js';
 
 // The example jobs the README's "Feeding a mailing system" shows, run as a user would: each must
@@ -70,6 +71,13 @@ describe('the example job of each profile', () => {
       rows = lines.slice(1, 6).map((line) => Object.fromEntries(expected.header.map((h, i) => [h, line.split(',')[i]!])));
     }
     expect(rows).toHaveLength(5);
+    if (name === 'mailchimp') {
+      // The template the README gives, after Mailchimp's import: the link the email carries is whole.
+      for (const row of rows) {
+        const imported = Object.fromEntries(Object.entries(row).map(([tag, value]) => [tag, importTextField(value)]));
+        expect(mergeTags('https://acme.daily.co/*|ROOM|*?t=*|TOKEN|*', imported)).toBe(`https://acme.daily.co/demo?t=${row['TOKEN']}`);
+      }
+    }
     // Every token the file carries verifies, however the template puts the link together.
     for (const row of rows) {
       const token = row['token'] ?? row['TOKEN'] ?? new URL(row['join_url']!).searchParams.get('t')!;
