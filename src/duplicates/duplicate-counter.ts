@@ -9,6 +9,7 @@ import { unlink, type FileHandle } from 'node:fs/promises';
 import { openTempFile, writeFully } from '../files/temp-file.js';
 import { MeetingTokensError } from '../errors.js';
 import { sortRecords } from './sort-records.js';
+import { MinHeap } from './min-heap.js';
 import { RECORD_BYTES, WORDS, readRecord, recordBefore, type UnpackedRecord } from './record-layout.js';
 
 /** Records in one run: 2 MiB of records plus as much scratch space for sorting. */
@@ -112,7 +113,7 @@ export class DuplicateCounter {
     }
 
     const summary: DuplicateSummary = { rows: 0, pairs: 0, first: [] };
-    const heap = new MinHeap(sources);
+    const heap = new MinHeap(sources, recordBefore);
     let have = false;
     let prevHigh = 0;
     let prevLow = 0;
@@ -182,45 +183,6 @@ function noteFirst(first: DuplicateSummary['first'], line: number, sameAs: numbe
   while (i > 0 && first[i - 1]!.line > line) i--;
   first.splice(i, 0, { line, same_as_line: sameAs });
   if (first.length > FIRST_SHOWN) first.pop();
-}
-
-/** A binary min-heap of sources ordered by their current record. */
-class MinHeap {
-  constructor(private readonly items: Source[]) {
-    for (let i = (items.length >> 1) - 1; i >= 0; i--) this.siftDown(i);
-  }
-
-  get size(): number {
-    return this.items.length;
-  }
-
-  top(): Source {
-    return this.items[0]!;
-  }
-
-  pop(): void {
-    const last = this.items.pop()!;
-    if (this.items.length > 0) {
-      this.items[0] = last;
-      this.siftDown();
-    }
-  }
-
-  /** Restores heap order after the source at `i` (the top by default) moved on. */
-  siftDown(i = 0): void {
-    const items = this.items;
-    const n = items.length;
-    for (;;) {
-      const left = 2 * i + 1;
-      if (left >= n) return;
-      const right = left + 1;
-      let least = left;
-      if (right < n && recordBefore(items[right]!, items[left]!)) least = right;
-      if (!recordBefore(items[least]!, items[i]!)) return;
-      [items[i], items[least]] = [items[least]!, items[i]!];
-      i = least;
-    }
-  }
 }
 
 /** Unpacks the source's current record. */
