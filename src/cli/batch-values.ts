@@ -28,6 +28,8 @@ export interface BatchValues {
   timeFormat?: string;
   timezoneColumn?: string;
   localeColumn?: string;
+  groupBy?: string;
+  maxLinksPerRecipient?: number;
 }
 
 export function batchFlags(values: BatchValues): RunFlags {
@@ -55,5 +57,7 @@ export function batchFlags(values: BatchValues): RunFlags {
     timeFormat: values.timeFormat,
     timezoneColumn: values.timezoneColumn,
     localeColumn: values.localeColumn,
+    groupBy: values.groupBy,
+    maxLinks: values.maxLinksPerRecipient,
   };
 }

@@ -21,6 +21,7 @@ import {
 } from './options.js';
 import { JOB_DEFAULTS, TOKEN_LENGTH_RANGE } from '../config/job-defaults.js';
 import { PROFILE_NAMES } from '../output/profiles.js';
+import { DEFAULT_MAX_LINKS, MAX_LINKS_LIMIT } from '../config/output-limits.js';
 // Types only (erased at build): the modules themselves load in the actions.
 import type { RunValues } from './run-command.js';
 import type { CheckValues } from './check-command.js';
@@ -94,6 +95,14 @@ function batchOptions(command: 'run' | 'check'): Option[] {
         : 'like --check-rooms, and list the missing rooms a run would create (private); check creates none, their rows pass',
     ),
     ...localTimeOptions(),
+    new Option(
+      '--group-by <column>',
+      'one row per recipient: rows with the same value in this column (email, user_id, a roster column) become one row with numbered link columns (room_name_1, join_url_1, ...); emails compare ignoring case',
+    ),
+    new Option(
+      '--max-links-per-recipient <n>',
+      `with --group-by: links per recipient row, 1 to ${MAX_LINKS_LIMIT} (default ${DEFAULT_MAX_LINKS}); a recipient's rows past this are rejected`,
+    ).argParser(wholeNumber('max-links-per-recipient', 1, MAX_LINKS_LIMIT)),
   ];
 }
 

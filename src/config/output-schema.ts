@@ -8,6 +8,7 @@ import { PROFILE_NAMES, PROFILES, type ProfileName } from '../output/profiles.js
 import { checkHeaderNames, splitProblems } from '../output/profile-rules.js';
 import { nearest } from '../suggest.js';
 import { localTimeShape } from './local-time-schema.js';
+import { MAX_LINKS_LIMIT } from './output-limits.js';
 
 export const OUTPUT_FORMATS = ['csv', 'jsonl'] as const;
 
@@ -33,6 +34,10 @@ const outputShape = z.strictObject({
     .refine((split) => split.rows !== undefined || split.bytes !== undefined, { message: 'needs rows, bytes or both' })
     .optional(),
   ...localTimeShape,
+  /** One row per recipient: the column whose value names the recipient (`email`, `user_id`, any roster column). */
+  group_by: z.string().trim().min(1, 'must name a column').optional(),
+  /** With group_by: links (token rows) per recipient row; a recipient's rows past this are rejected. */
+  max_links_per_recipient: z.number().int().min(1).max(MAX_LINKS_LIMIT).optional(),
 });
 
 export const outputSchema = outputShape.superRefine((output, ctx) => {
@@ -42,6 +47,9 @@ export const outputSchema = outputShape.superRefine((output, ctx) => {
     for (const message of checkHeaderNames(profile, Object.values(output.columns), output.columns['email'])) {
       ctx.addIssue({ code: 'custom', path: ['columns'], message });
     }
+  }
+  if (output.max_links_per_recipient !== undefined && output.group_by === undefined) {
+    ctx.addIssue({ code: 'custom', path: ['max_links_per_recipient'], message: 'applies only with group_by (one row per recipient)' });
   }
   for (const problem of output.split ? splitProblems(profile, output.split) : []) {
     const colon = problem.indexOf(': ');

@@ -11,6 +11,7 @@ import { JOB_DEFAULTS } from './job-defaults.js';
 import { PROFILES, type ProfileName } from '../output/profiles.js';
 import type { OutputFormat } from '../output/layout.js';
 import { checkHeaderNames, splitProblems } from '../output/profile-rules.js';
+import { DEFAULT_MAX_LINKS } from './output-limits.js';
 import type { LoadedJob } from './load-job.js';
 import { checkDefaults, checkRoomName, formatDuration } from '../claims/map-row.js';
 import { parseTime } from '../claims/values.js';
@@ -51,6 +52,16 @@ export interface RunFlags extends LocalTimeFlags {
   profile?: ProfileName | undefined;
   /** `--format`. */
   format?: OutputFormat | undefined;
+  /** `--group-by <column>`: one row per recipient. */
+  groupBy?: string | undefined;
+  /** `--max-links-per-recipient <n>` (checked by the flag's parser). */
+  maxLinks?: number | undefined;
+}
+
+/** One row per recipient: the column naming the recipient, and the links a row holds at most. */
+export interface GroupSettings {
+  column: string;
+  maxLinks: number;
 }
 
 /** The tokens file the run writes: the job's `output:` block with `--profile` and `--format` over it. */
@@ -103,6 +114,8 @@ export interface RunConfig {
   keep: number | undefined;
   /** Where each published batch is delivered (job files only), files' paths resolved. */
   deliver: readonly DeliverEntry[];
+  /** One row per recipient (`output.group_by`, `--group-by`); undefined: one row per token. */
+  group: GroupSettings | undefined;
 }
 
 function configError(where: string, message: string): MeetingTokensError {
@@ -241,7 +254,28 @@ export function buildRunConfig(loaded: LoadedJob | undefined, flags: RunFlags, o
     demoKey: job.demo_key,
     keep: loaded ? job.keep : undefined,
     deliver: flags.deliver === false ? [] : (job.deliver ?? []).map((entry) => withPaths(entry, base)),
+    group: groupSettings(job.output, flags, where),
   };
+}
+
+function groupSettings(
+  output: JobFile['output'],
+  flags: RunFlags,
+  where: (key: string, flag: string, fromFlag: boolean) => string,
+): GroupSettings | undefined {
+  const column = flags.groupBy?.trim() ?? output?.group_by;
+  const maxLinks = flags.maxLinks ?? output?.max_links_per_recipient;
+  if (column === undefined) {
+    if (maxLinks !== undefined) {
+      throw configError(
+        where('output.max_links_per_recipient', 'max-links-per-recipient', flags.maxLinks !== undefined),
+        'applies only with group_by (one row per recipient)',
+      );
+    }
+    return undefined;
+  }
+  if (column === '') throw configError('--group-by', 'must name a column, e.g. --group-by email');
+  return { column, maxLinks: maxLinks ?? DEFAULT_MAX_LINKS };
 }
 
 /** The job's `columns:` with each `--column <column>=<header>` over it; a flag names a known column once. */

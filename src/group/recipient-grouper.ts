@@ -14,6 +14,8 @@ export interface GroupSink {
   recipient(rows: GroupRows): void | Promise<void>;
   /** A row past `maxRows` of its recipient, whose first row is on line `firstLine`. */
   over(member: GroupMember, firstLine: number): void | Promise<void>;
+  /** After the last recipient and row. */
+  end?(): Promise<void>;
 }
 
 export interface GroupSummary {
@@ -86,6 +88,8 @@ export class RecipientGrouper {
     private readonly dir: string,
     private readonly maxRows: number,
     private readonly sizes: RunSorterSizes = RUN_SIZES,
+    /** Rows with an empty key are each a recipient of their own (a mailer's unique key, which they lack). */
+    private readonly emptyApart = false,
   ) {
     this.byKey = new RunSorter(dir, sizes);
   }
@@ -116,6 +120,7 @@ export class RecipientGrouper {
       summary.rows += rows.count;
       return sink.recipient(rows);
     }, signal);
+    await sink.end?.();
     return summary;
   }
 
@@ -137,12 +142,17 @@ export class RecipientGrouper {
     const main = new Pending();
     const others = new Map<string, Pending>();
     const over = Buffer.allocUnsafeSlow(64 * 1024);
+    const alone = new Pending(1024);
     const flush = async (): Promise<void> => {
       await byFirst.add(main.joined());
       for (const pending of others.values()) await byFirst.add(pending.joined());
       others.clear();
     };
     const visit = (record: SortedRecord): Promise<void> | undefined => {
+      if (this.emptyApart && emptyKey(record)) {
+        alone.start(record);
+        return byFirst.add(alone.joined());
+      }
       let pending: Promise<void> | undefined;
       if (record.high !== high || record.low !== low) {
         if (any) pending = others.size > 0 ? flush() : byFirst.add(main.joined());
@@ -177,6 +187,11 @@ export class RecipientGrouper {
     };
     return { visit, end: async () => (any ? flush() : undefined) };
   }
+}
+
+function emptyKey(record: SortedRecord): boolean {
+  const [from, to] = keyRange(record.bytes, record.start);
+  return from === to;
 }
 
 function header(out: Buffer, length: number, line: number): void {

@@ -33,6 +33,7 @@ import type { DeliveryOutcome } from '../deliver/outcome.js';
 import { plural } from '../plural.js';
 import { roomsStage } from '../pipeline/rooms-stage.js';
 import { publicRoomWarning } from '../rooms/room-check.js';
+import { fileGroupSink, groupedFileLayout } from '../group/group-output.js';
 
 export interface RunOptions {
   config: RunConfig;
@@ -89,11 +90,12 @@ export async function runBatch(options: RunOptions): Promise<RunResult> {
   warnBomOverride(rosterFields, config.encoding, config.job, log);
   const { layout } = spec;
   const format = layout.format;
+  const grouped = spec.group && groupedFileLayout(spec.group, layout);
   const publication = await Publication.open(
     config.outDir,
     { ...names, tokens: tokensFileName(names, format) },
     {
-      head: fileHead(layout),
+      head: fileHead(layout, grouped?.names),
       split: config.output.split,
       part: (n) => partFileName(names, format, n),
     },
@@ -106,6 +108,7 @@ export async function runBatch(options: RunOptions): Promise<RunResult> {
     const {
       counts,
       duplicates,
+      recipients,
       roster: rosterSummary,
     } = await signRoster({
       roster,
@@ -117,6 +120,7 @@ export async function runBatch(options: RunOptions): Promise<RunResult> {
       encodingDeclared: config.encoding !== undefined,
       signal,
       onProgress: options.onProgress,
+      group: grouped && fileGroupSink(spec.group!, grouped, publication.tokens, publication.rejects, config.escapeFormulas, layout),
       collect: async (output) => {
         if (output.tokens.length > 0) await publication.tokens.write(output.tokens, output.rowEnds);
         if (output.rejects.length > 0) await publication.rejects.write(output.rejects);
@@ -162,6 +166,15 @@ export async function runBatch(options: RunOptions): Promise<RunResult> {
       files,
       tooManyMessage,
       rooms: rooms && { listed: rooms.index.rooms.size - rooms.created.length, created: rooms.created, public: [...publicRooms] },
+      groupBy:
+        spec.group !== undefined && spec.group.uniqueFor === undefined && recipients !== undefined
+          ? {
+              column: spec.group.column,
+              max_links_per_recipient: spec.group.maxRows,
+              recipients: recipients.recipients,
+              rows_over_limit: recipients.over,
+            }
+          : undefined,
     });
     await publication.commitManifest(manifest, signal);
     logFinish(log, config.job, counts, startedAt, names.manifest, duplicates, tooManyMessage);

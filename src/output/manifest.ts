@@ -84,7 +84,19 @@ export interface Manifest {
    * public rooms tokens were signed for (names); null when the run did not check rooms.
    */
   rooms: { listed: number; created: string[]; public: string[] } | null;
+  /**
+   * One row per recipient (`group_by`): the column, the links a row holds at most, the recipients
+   * (rows of the tokens file) and the rows rejected past a recipient's limit; null without it.
+   */
+  group_by: ManifestGroupBy | null;
   tool: { name: string; version: string };
+}
+
+export interface ManifestGroupBy {
+  column: string;
+  max_links_per_recipient: number;
+  recipients: number;
+  rows_over_limit: number;
 }
 
 /** What a run knows at its end, from which its manifest is assembled. */
@@ -110,6 +122,7 @@ export interface ManifestInput {
   /** Set when too many rows were rejected: the run failed and published no tokens. */
   tooManyMessage?: string | undefined;
   rooms?: Manifest['rooms'] | undefined;
+  groupBy?: ManifestGroupBy | undefined;
 }
 
 export function buildManifest(m: ManifestInput): Manifest {
@@ -141,6 +154,7 @@ export function buildManifest(m: ManifestInput): Manifest {
     demo_key: m.keySource === 'demo',
     escape_formulas: m.escapeFormulas,
     rooms: m.rooms ?? null,
+    group_by: m.groupBy ?? null,
     tool: TOOL,
   };
 }

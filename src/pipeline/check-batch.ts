@@ -21,6 +21,7 @@ import { chunkSpec, overRejectRatio, rosterFormat, signRoster, warnBomOverride, 
 import { RejectGroups, type RejectSummary } from './reject-groups.js';
 import type { ApiKey } from '../config/api-key.js';
 import { roomsStage } from './rooms-stage.js';
+import { checkGroupSink } from '../group/group-output.js';
 
 /**
  * Signs when neither the job nor a flag gives a domain id (a run would look it up at Daily): a
@@ -101,6 +102,7 @@ export async function checkBatch(options: CheckOptions): Promise<CheckReport> {
       encodingDeclared: config.encoding !== undefined,
       signal,
       onProgress: options.onProgress,
+      group: spec.group && checkGroupSink(spec.group, (line) => rejects.add(line)),
       collect: (output) => {
         rejects.add(output.rejects);
         for (const room of output.publicRooms) publicRooms.add(room);

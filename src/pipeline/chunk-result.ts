@@ -11,6 +11,8 @@ export interface ChunkResult<Rejects extends Uint8Array | string = Uint8Array | 
   rowEnds: Uint32Array;
   /** CSV lines of the rejects file. */
   rejects: Rejects;
+  /** With `group` in the spec: the token rows as group records (group-record.ts), `tokens` empty; else empty. */
+  groupRecords: Uint8Array;
   /**
    * For the duplicate check, one record per token row that has a user_id: `WORDS` words each,
    * [(room, user_id) hash high, hash low, line low, line high].

@@ -24,11 +24,16 @@ import type { ChunkResult } from './chunk-result.js';
 
 export type { ChunkResult } from './chunk-result.js';
 import { JOB_DEFAULTS } from '../config/job-defaults.js';
+import { pairHash } from '../duplicates/pair-hash.js';
+import { GroupRecordWriter } from '../group/group-record.js';
+import { emptyKeyReason, rowKey, type GroupKeySpec } from '../group/group-key.js';
+import { cellText } from '../group/grouped-lines.js';
 
 /** Daily advises keeping tokens under about 2048 characters (URLs and mail clients cut longer). */
 export const MAX_TOKEN_LENGTH: number = JOB_DEFAULTS.max_token_length;
 
 const NO_ROOMS: string[] = [];
+const NO_BYTES = new Uint8Array(0);
 
 /** What a chunk needs to become output; structured-clonable for worker threads. */
 export interface ChunkSpec {
@@ -51,6 +56,8 @@ export interface ChunkSpec {
   delimiter: number;
   /** The roster's encoding (`utf-8`, or the one transcoded from), for the reason of a row it cannot decode. */
   encoding: string;
+  /** Rows are keyed by recipient and become group records (group-record.ts) instead of lines. */
+  group?: GroupKeySpec | undefined;
 }
 
 export interface ChunkContext {
@@ -67,6 +74,7 @@ export interface ChunkContext {
   rooms: RoomIndex | undefined;
   delimiter: number;
   encoding: string;
+  group: GroupKeySpec | undefined;
 }
 
 export function createChunkContext(spec: ChunkSpec): ChunkContext {
@@ -93,6 +101,7 @@ export function createChunkContext(spec: ChunkSpec): ChunkContext {
     rooms: spec.rooms,
     delimiter: spec.delimiter,
     encoding: spec.encoding,
+    group: spec.group,
   };
 }
 
@@ -123,11 +132,16 @@ export function processChunk(bytes: Uint8Array, firstLine: number, ctx: ChunkCon
 
 /** `undecodable`: the reason for rows whose fields hold `NOT_UTF8` marks, when some may. */
 export function processRecords(records: readonly ParsedRecord[], ctx: ChunkContext, undecodable?: string): ChunkResult<string> {
-  const { plan, mapRow, sign, joinBase, escapeFormulas, maxTokenLength, rooms, layout } = ctx;
-  const plain = layout.plain;
+  const { plan, mapRow, sign, joinBase, escapeFormulas, maxTokenLength, rooms, layout, names, group } = ctx;
+  // A grouped batch writes cells, never lines: the row writer's fast path does not apply.
+  const plain = layout.plain && group === undefined;
+  const groupRecords = group !== undefined ? new GroupRecordWriter(records.length * 1024 + 1024) : undefined;
+  const hash = new Uint32Array(2);
+  let key = '';
+  let groupCells: string[] = [];
   const publicRooms = rooms !== undefined ? new Set<string>() : undefined;
   const width = plan.headers.length;
-  const tokens = new ByteWriter(records.length * 800 + 1024);
+  const tokens = new ByteWriter(group !== undefined ? 1024 : records.length * 800 + 1024);
   let rejectsCsv = '';
   const duplicateRecords = new Uint32Array(records.length * WORDS);
   const withEnds = ctx.rowEnds;
@@ -163,9 +177,17 @@ export function processRecords(records: readonly ParsedRecord[], ctx: ChunkConte
           if (check.problem !== undefined) reject(check.problem);
           if (check.public) publicRooms!.add(mapped.room);
         }
+        if (group !== undefined) {
+          key = rowKey(group, fields, mapped.room, mapped.claims);
+          if (key === '' && group.uniqueFor === undefined) reject(emptyKeyReason(group));
+        }
         token = sign(mapped.claims);
         if (token.length > maxTokenLength) reason = tooLong(token.length, maxTokenLength);
-        else if (!plain) line = layoutLine(ctx, fields, mapped, token, record.line);
+        else if (!plain) {
+          const cells = layoutCells(ctx, fields, mapped, token, record.line);
+          if (group === undefined) line = formatLine(layout, names, cells);
+          else groupCells = cells.map((cell) => cellText(layout.format, cell, layout.escapeFormulas));
+        }
       } catch (error) {
         if (!(error instanceof Rejection)) throw error;
         reason = error.message;
@@ -190,7 +212,10 @@ export function processRecords(records: readonly ParsedRecord[], ctx: ChunkConte
     }
     if (exp < expMin) expMin = exp;
     if (exp > expMax) expMax = exp;
-    if (plain) writeTokenRow(tokens, plan, fields, room, claims, token, joinBase, nbf, lastExpIso, exp, layout.escapeFormulas);
+    if (groupRecords !== undefined) {
+      pairHash('', key, hash, 0);
+      groupRecords.add(hash, record.line, key, groupCells, fields);
+    } else if (plain) writeTokenRow(tokens, plan, fields, room, claims, token, joinBase, nbf, lastExpIso, exp, layout.escapeFormulas);
     else tokens.write(line);
     if (withEnds) rowEnds[written] = tokens.size;
     written++;
@@ -204,6 +229,7 @@ export function processRecords(records: readonly ParsedRecord[], ctx: ChunkConte
     tokens: tokens.bytes(),
     rowEnds: rowEnds.subarray(0, written),
     rejects: rejectsCsv,
+    groupRecords: groupRecords?.bytes() ?? NO_BYTES,
     duplicateRecords: duplicateRecords.subarray(0, keyed * WORDS),
     publicRooms: publicRooms !== undefined ? [...publicRooms] : NO_ROOMS,
     read: records.length,
@@ -223,7 +249,7 @@ let layoutExpIso = '';
  * A signed row's line in the layout's file; throws a Rejection naming the first cell over the
  * profile's limit. Apart from the loop so that today's file's loop stays as small as it was.
  */
-function layoutLine(ctx: ChunkContext, fields: readonly string[], mapped: MappedRow, token: string, line: number): string {
+function layoutCells(ctx: ChunkContext, fields: readonly string[], mapped: MappedRow, token: string, line: number): string[] {
   if (mapped.exp !== layoutExp) {
     layoutExp = mapped.exp;
     layoutExpIso = isoSeconds(mapped.exp);
@@ -232,7 +258,7 @@ function layoutLine(ctx: ChunkContext, fields: readonly string[], mapped: Mapped
   const cells = rowCells(layout, { ...mapped, fields, token, joinBase: ctx.joinBase, expIso: layoutExpIso, line });
   const problem = cellsProblem(layout, names, cells);
   if (problem !== null) reject(problem);
-  return formatLine(layout, names, cells);
+  return cells;
 }
 
 function tooLong(length: number, max: number): string {

@@ -20,6 +20,11 @@ import { PROFILES } from '../output/profiles.js';
 import { DuplicateCounter, type DuplicateSummary } from '../duplicates/duplicate-counter.js';
 import { plural } from '../plural.js';
 import type { ChunkResult, ChunkSpec } from './process-chunk.js';
+import { groupKeySpec, type GroupKeySpec } from '../group/group-key.js';
+import { groupedFileLayout } from '../group/group-output.js';
+import { checkHeaderNames } from '../output/profile-rules.js';
+import type { ColumnPlan } from '../claims/column-plan.js';
+import { RecipientGrouper, type GroupSink, type GroupSummary } from '../group/recipient-grouper.js';
 import { signChunks } from './sign-chunks.js';
 
 /** The settings a roster is signed with: a run's, without where its output goes. */
@@ -93,7 +98,29 @@ export function chunkSpec(
     maxTokenLength: config.maxTokenLength,
     delimiter: format.delimiter.charCodeAt(0),
     encoding: format.encoding,
+    group: recipientKey(config, plan, layout),
   };
+}
+
+/**
+ * How rows are keyed by recipient: `group_by` (one row per recipient), else the column the
+ * profile's mailer keeps one row per value of (repeats rejected); undefined for neither. The
+ * grouped file's header names are checked against the profile's rule at start.
+ */
+function recipientKey(config: BatchSettings, plan: ColumnPlan, layout: OutputLayout): GroupKeySpec | undefined {
+  const profile = PROFILES[config.output.profile];
+  const key = config.group
+    ? groupKeySpec(config.group.column, plan, config.group.maxLinks)
+    : profile.uniqueBy !== undefined
+      ? groupKeySpec(profile.uniqueBy, plan, 1, profile.label)
+      : undefined;
+  if (key?.uniqueFor === undefined && key !== undefined) {
+    const { names } = groupedFileLayout(key, layout);
+    const email = layout.columns.find((column) => column.source === 'email')?.name;
+    const problems = checkHeaderNames(profile, names, email ?? profile.columns?.['email']);
+    if (problems.length > 0) throw new MeetingTokensError('CONFIG_INVALID', `output: group_by ${key.column}: ${problems.join('; ')}`);
+  }
+  return key;
 }
 
 export interface Counts {
@@ -127,11 +154,18 @@ export interface SignRosterOptions {
   onProgress?: ((rowsRead: number, bytesRead: number) => void) | undefined;
   /** Receives each chunk's output in roster order, before it is counted. */
   collect: (output: ChunkResult) => Promise<void>;
+  /**
+   * With `spec.group`: receives the recipients once every row is signed, and the rows over a
+   * recipient's limit (counted as rejected, no longer as written).
+   */
+  group?: GroupSink | undefined;
 }
 
 export interface SignedRoster {
   counts: Counts;
   duplicates: DuplicateSummary;
+  /** With `spec.group`: recipients and their rows; else undefined. */
+  recipients: GroupSummary | undefined;
   /** The roster's bytes and SHA-256 as read. */
   roster: { bytes: number; sha256: string };
 }
@@ -146,9 +180,12 @@ export async function signRoster(options: SignRosterOptions): Promise<SignedRost
   const counts: Counts = { read: 0, bytes: roster.headerBytes, written: 0, rejected: 0, expMin: Infinity, expMax: -Infinity };
   const duplicateCounter = new DuplicateCounter(options.spillDir);
   const undecodable = new UndecodableRows();
+  const groupSpec = options.spec.group;
+  const grouper = groupSpec && new RecipientGrouper(options.spillDir, groupSpec.maxRows, undefined, groupSpec.uniqueFor !== undefined);
   try {
     const collect = async (output: ChunkResult, chunkBytes: number): Promise<void> => {
       await options.collect(output);
+      if (grouper !== undefined && output.groupRecords.byteLength > 0) await grouper.add(output.groupRecords);
       await duplicateCounter.add(output.duplicateRecords);
       undecodable.add(output.undecodable, output.likelyEncoding);
       addCounts(counts, output, chunkBytes);
@@ -161,6 +198,16 @@ export async function signRoster(options: SignRosterOptions): Promise<SignedRost
     const duplicates = await duplicateCounter.finish(signal).catch((error: unknown) => {
       throw signal?.aborted ? abortError(signal) : error;
     });
+    let recipients: GroupSummary | undefined;
+    if (grouper !== undefined) {
+      const sink = options.group;
+      if (sink === undefined) throw new Error('a grouped batch without a group sink');
+      recipients = await grouper.finish(sink, signal).catch((error: unknown) => {
+        throw signal?.aborted ? abortError(signal) : error;
+      });
+      counts.written -= recipients.over;
+      counts.rejected += recipients.over;
+    }
     if (counts.read !== counts.written + counts.rejected) {
       throw new MeetingTokensError(
         'INVARIANT',
@@ -169,9 +216,10 @@ export async function signRoster(options: SignRosterOptions): Promise<SignedRost
       );
     }
     undecodable.check(counts.read, options.rosterPath, roster.format.encoding, options.encodingDeclared);
-    return { counts, duplicates, roster: rosterSummary };
+    return { counts, duplicates, recipients, roster: rosterSummary };
   } finally {
     await duplicateCounter.discard();
+    await grouper?.discard();
   }
 }
 

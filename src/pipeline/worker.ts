@@ -20,6 +20,7 @@ parentPort!.on('message', (request: ChunkRequest) => {
     // The token bytes own their memory (ByteWriter): moved, not copied. The rejects buffer may
     // sit in Node's shared pool when small; then it is copied.
     transfer.push(tokens.buffer as ArrayBuffer, result.duplicateRecords.buffer as ArrayBuffer, result.rowEnds.buffer as ArrayBuffer);
+    if (result.groupRecords.byteLength > 0) transfer.push(result.groupRecords.buffer as ArrayBuffer);
     if (rejects.byteLength === rejects.buffer.byteLength) transfer.push(rejects.buffer as ArrayBuffer);
     reply = {
       id: request.id,
@@ -27,6 +28,7 @@ parentPort!.on('message', (request: ChunkRequest) => {
       tokens,
       rowEnds: result.rowEnds,
       rejects,
+      groupRecords: result.groupRecords,
       duplicateRecords: result.duplicateRecords,
       publicRooms: result.publicRooms,
       read: result.read,
