@@ -6,6 +6,8 @@ import { join } from 'node:path';
 import { runCli, tempDir, DOMAIN_ID, NOW } from '../helpers.js';
 import { DuplicateCounter } from '../../src/duplicates/duplicate-counter.js';
 import { WORDS } from '../../src/duplicates/record-layout.js';
+import { RecipientGrouper } from '../../src/group/recipient-grouper.js';
+import { GroupRecordWriter } from '../../src/group/group-record.js';
 
 // A full disk, for real: a 1 MiB tmpfs that the test mounts (root only). Where mounting is not
 // allowed the test says why and is not run.
@@ -75,6 +77,63 @@ describe('disk full under the duplicate check', () => {
       message: `cannot write to ${dir}: the disk is full; nothing was published`,
     });
     await counter.discard();
+    expect(readdirSync(dir)).toEqual([]);
+    execFileSync('rm', ['-rf', dir]);
+  });
+});
+
+describe('disk full under the recipient grouping', () => {
+  it.for(['0', '2'])(
+    'a run with group_by and %s worker threads: one clear line, nothing published, no temporary file',
+    async (workers, ctx) => {
+      if (!mounted) ctx.skip(why);
+      const dir = tempDir();
+      const roster = join(dir, 'roster.csv');
+      const out = createWriteStream(roster);
+      out.write('email,room,name\n');
+      // ~30 MB of signed rows: over a 16 MiB run, so the grouping spills (and the disk fills) before any line is written.
+      for (let i = 0; i < 45_000; i++) out.write(`p${i % 20_000}@example.com,room-${i % 50},Person number ${i}\n`);
+      out.end();
+      await once(out, 'finish');
+      const target = join(mountPoint, 'grouped');
+      const result = await runCli([
+        'run',
+        '--roster',
+        roster,
+        '--out',
+        target,
+        '--domain-id',
+        DOMAIN_ID,
+        '--domain-name',
+        'acme',
+        '--now',
+        NOW,
+        '--log-level',
+        'silent',
+        '--workers',
+        workers,
+        '--group-by',
+        'email',
+      ]);
+      expect(result.code).toBe(1);
+      expect(result.stderr).toBe(`meeting-tokens: cannot write to ${target}: the disk is full; nothing was published\n`);
+      expect(readdirSync(target)).toEqual([]);
+      execFileSync('rm', ['-rf', target]);
+    },
+  );
+
+  it('its spill file fails with the same clear line and leaves nothing behind', async (ctx) => {
+    if (!mounted) ctx.skip(why);
+    const dir = join(mountPoint, 'group-spill');
+    mkdirSync(dir);
+    const grouper = new RecipientGrouper(dir, 5, { runBytes: 64 << 10, runRecords: 4096, fanIn: 4 });
+    const records = new GroupRecordWriter();
+    for (let i = 0; i < 20_000; i++) records.add([i, i * 7], i + 2, `k${i}`, ['x'.repeat(100)], []); // ~3 MB
+    await expect(grouper.add(records.bytes())).rejects.toMatchObject({
+      code: 'WRITE_FAILED',
+      message: `cannot write to ${dir}: the disk is full; nothing was published`,
+    });
+    await grouper.discard();
     expect(readdirSync(dir)).toEqual([]);
     execFileSync('rm', ['-rf', dir]);
   });

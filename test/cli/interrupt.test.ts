@@ -36,7 +36,7 @@ function history(dir: string, job: string): unknown[] {
     .map((line) => JSON.parse(line) as unknown);
 }
 
-async function startRun(dir: string): Promise<{ run: Child; out: string }> {
+async function startRun(dir: string, extra: string[] = []): Promise<{ run: Child; out: string }> {
   await bigRoster(join(dir, 'roster.csv'), 400_000);
   const out = join(dir, 'out');
   const run = start(dir, [
@@ -52,6 +52,7 @@ async function startRun(dir: string): Promise<{ run: Child; out: string }> {
     '--allow-expired',
     '--log-level',
     'silent',
+    ...extra,
   ]);
   await untilWriting(out, run);
   return { run, out };
@@ -77,6 +78,18 @@ describe('interrupted run', () => {
     },
     60_000,
   );
+
+  it('SIGINT during a run with group_by (rows spilled for grouping): exit 130, nothing published, no temporary file', async () => {
+    const dir = tempDir();
+    const { run, out } = await startRun(dir, ['--group-by', 'email']);
+    // Past the first 16 MiB of signed rows, so the grouping has spilled a run to its file.
+    await new Promise((r) => setTimeout(r, 3000));
+    run.child.kill('SIGINT');
+    expect(await run.exit).toBe(130);
+    expect(run.stderr()).toBe('meeting-tokens: run aborted (SIGINT); nothing was published\n');
+    expect(readdirSync(out)).toEqual([]);
+    expect(readdirSync(join(dir, 'state'))).toEqual(['roster.history.jsonl']);
+  }, 60_000);
 
   it('a second signal during the clean-up does not cut it short', async () => {
     const dir = tempDir();
