@@ -78,3 +78,35 @@ export async function writeNarrowRoster(path, rows) {
   out.end(chunk);
   await once(out, 'finish');
 }
+
+/**
+ * Writes `rows` rows whose recipients repeat: each email 1 to 3 times (2 on average), its rows
+ * scattered over the roster (a fixed shuffle), as a roster of people invited to several rooms is.
+ */
+export async function writeRepeatingRoster(path, rows) {
+  const out = createWriteStream(path, { highWaterMark: 1 << 20 });
+  out.write('email,room,name,id,owner\n');
+  // Recipient of row i: a fixed permutation of the slots [0, 0, 1, 1, 1, 2, 3, 3, ...] (1-3 each).
+  const owners = new Uint32Array(rows);
+  let person = 0;
+  for (let i = 0; i < rows; person++) for (let k = 0; k < 1 + (person % 3) && i < rows; k++) owners[i++] = person;
+  let seed = 0x2545f491;
+  for (let i = rows - 1; i > 0; i--) {
+    seed = (Math.imul(seed, 1103515245) + 12345) >>> 0;
+    const j = seed % (i + 1);
+    [owners[i], owners[j]] = [owners[j], owners[i]];
+  }
+  let chunk = '';
+  for (let i = 0; i < rows; i++) {
+    const p = owners[i];
+    const first = FIRST[p % FIRST.length];
+    const last = LAST[(p * 7) % LAST.length];
+    chunk += `${first.toLowerCase()}.${p}@example.com,room-${(i * 2654435761) % 5000},${first} ${last},user-${p.toString(36)},${i % 40 === 0 ? 'yes' : 'no'}\n`;
+    if (chunk.length > 1 << 16) {
+      if (!out.write(chunk)) await once(out, 'drain');
+      chunk = '';
+    }
+  }
+  out.end(chunk);
+  await once(out, 'finish');
+}

@@ -52,6 +52,21 @@ export function cellText(format: LineFormat, value: string, escapeFormulas: bool
   return format === 'jsonl' ? JSON.stringify(value) : csvCell(value, escapeFormulas);
 }
 
+/**
+ * Sources whose values are tokens, links to a room (`A-Z a-z 0-9 - _`), times, numbers or
+ * booleans: no quote, comma, line break, backslash or control character, no formula start. Such a
+ * cell is written as it is (in quotes for JSON): scanning a 400-character link for quotes cost a
+ * grouped run a tenth of its time.
+ */
+const PLAIN_SOURCES: ReadonlySet<string> = new Set(['token', 'join_url', 'not_before', 'expires_at', 'exp', 'is_owner']);
+
+/** For each column, the function that writes its cells (cellText, or the plain path above). */
+export function cellWriters(format: LineFormat, escapeFormulas: boolean, columns: readonly OutputColumn[]): ((value: string) => string)[] {
+  const plain = format === 'jsonl' ? (value: string): string => `"${value}"` : (value: string): string => value;
+  const general = (value: string): string => cellText(format, value, escapeFormulas);
+  return columns.map((column) => (PLAIN_SOURCES.has(column.source) ? plain : general));
+}
+
 /** Writes recipients' lines into a buffer the caller empties with `take`. */
 export class GroupedLineWriter {
   private buffer = Buffer.allocUnsafeSlow(1 << 20);

@@ -6,16 +6,16 @@
  * header); records of one key come back in the order they were added.
  */
 import { unlink, type FileHandle } from 'node:fs/promises';
-import { MeetingTokensError, abortError } from '../errors.js';
+import { abortError } from '../errors.js';
 import { openTempFile, writeFully } from '../files/temp-file.js';
 import { sortRecords } from '../duplicates/sort-records.js';
 import { MinHeap } from '../duplicates/min-heap.js';
+import { fileSource, memorySource, type Source, type SortedRecord } from './run-file.js';
 
-/** Bytes of a record's header: length, key high, key low. */
-export const HEADER_BYTES = 12;
+export { HEADER_BYTES, type SortedRecord } from './run-file.js';
 
 export interface RunSorterSizes {
-  /** Bytes of records in one run (16 MiB). */
+  /** Bytes of records in one run (8 MiB). */
   runBytes: number;
   /** Records in one run (131,072: 2 MiB of sort entries and as much scratch). */
   runRecords: number;
@@ -23,34 +23,17 @@ export interface RunSorterSizes {
   fanIn: number;
 }
 
-export const RUN_SIZES: RunSorterSizes = { runBytes: 16 << 20, runRecords: 1 << 17, fanIn: 64 };
+export const RUN_SIZES: RunSorterSizes = { runBytes: 8 << 20, runRecords: 1 << 17, fanIn: 128 };
 /**
- * Read buffers of the runs being merged share 16 MiB, 64 KiB to 1 MiB each: a read costs a trip
+ * Read buffers of the runs being merged share 8 MiB, 64 KiB to 1 MiB each: a read costs a trip
  * through the thread pool, so larger blocks merge faster (400 MB read in 64 KiB blocks took 8x
  * as long as in 1 MiB blocks on a loaded 2-core machine).
  */
-const MERGE_BYTES = 16 << 20;
+const MERGE_BYTES = 8 << 20;
 const MIN_BLOCK_BYTES = 64 << 10;
 const MAX_BLOCK_BYTES = 1 << 20;
 /** The buffer spilled runs are written through. */
 const WRITE_BYTES = 1 << 20;
-
-/** The record a merge is at: `bytes[start, end)`, header included; valid until the next one. */
-export interface SortedRecord {
-  high: number;
-  low: number;
-  bytes: Buffer;
-  start: number;
-  end: number;
-}
-
-interface Source extends SortedRecord {
-  /** Tie-break: runs in the order they were added, so equal keys keep their order. */
-  ordinal: number;
-  /** Moves to the next record: 1 there is one, 0 the source is used up, -1 call `refill` first. */
-  advance(): number;
-  refill(): Promise<boolean>;
-}
 
 const before = (a: Source, b: Source): boolean =>
   a.high !== b.high ? a.high < b.high : a.low !== b.low ? a.low < b.low : a.ordinal < b.ordinal;
@@ -138,7 +121,7 @@ export class RunSorter {
       this.runs = longer;
     }
     const sources = await this.fileSources(this.runs);
-    if (this.count > 0) sources.push(this.memorySource(sources.length));
+    if (this.count > 0) sources.push(memorySource(this.buffer, this.entries, this.count, sources.length));
     await this.merge(sources, visit, signal);
     this.release();
   }
@@ -236,91 +219,13 @@ export class RunSorter {
     }
   }
 
-  private memorySource(ordinal: number): Source {
-    const { entries, count } = this;
-    let pos = 0;
-    const source: Source = {
-      high: 0,
-      low: 0,
-      bytes: this.buffer,
-      start: 0,
-      end: 0,
-      ordinal,
-      advance(): number {
-        if (++pos >= count) return 0;
-        source.high = entries[pos * 4]!;
-        source.low = entries[pos * 4 + 1]!;
-        source.start = entries[pos * 4 + 2]!;
-        source.end = source.start + entries[pos * 4 + 3]!;
-        return 1;
-      },
-      refill: () => Promise.resolve(false),
-    };
-    pos = -1;
-    source.advance();
-    return source;
-  }
-
   private async fileSources(runs: readonly { offset: number; bytes: number }[]): Promise<Source[]> {
     const sources: Source[] = [];
     const block = Math.min(MAX_BLOCK_BYTES, Math.max(MIN_BLOCK_BYTES, Math.floor(MERGE_BYTES / Math.max(1, runs.length))));
     for (const [ordinal, run] of runs.entries()) {
-      const source = this.fileSource(run, ordinal, block);
+      const source = fileSource(this.spill!, this.dir, run, ordinal, block);
       if (await source.refill()) sources.push(source);
     }
     return sources;
-  }
-
-  private fileSource(run: { offset: number; bytes: number }, ordinal: number, block: number): Source {
-    const spill = this.spill!;
-    const dir = this.dir;
-    let read = 0; // bytes of the run read into the buffer so far
-    let filled = 0;
-    const source: Source = {
-      high: 0,
-      low: 0,
-      bytes: Buffer.allocUnsafeSlow(block),
-      start: 0,
-      end: 0,
-      ordinal,
-      advance(): number {
-        source.start = source.end;
-        if (source.start + HEADER_BYTES > filled) return read < run.bytes ? -1 : 0;
-        const end = source.start + source.bytes.readUInt32LE(source.start);
-        if (end > filled) {
-          if (read >= run.bytes)
-            throw new MeetingTokensError('INTERNAL', 'internal error: a record of the recipient grouping ends past its run');
-          return -1;
-        }
-        source.end = end;
-        source.high = source.bytes.readUInt32LE(source.start + 4);
-        source.low = source.bytes.readUInt32LE(source.start + 8);
-        return 1;
-      },
-      async refill(): Promise<boolean> {
-        // Keep the partial record at the front, grow the buffer for a record larger than it, read on.
-        const rest = filled - source.start;
-        const need = rest >= HEADER_BYTES ? source.bytes.readUInt32LE(source.start) : HEADER_BYTES;
-        let bytes = source.bytes;
-        if (need > bytes.length) bytes = Buffer.allocUnsafeSlow(need);
-        source.bytes.copy(bytes, 0, source.start, filled);
-        source.bytes = bytes;
-        filled = rest;
-        source.start = source.end = 0;
-        while (read < run.bytes && filled < bytes.length) {
-          const take = Math.min(bytes.length - filled, run.bytes - read);
-          const { bytesRead } = await spill.read(bytes, filled, take, run.offset + read).catch((error: unknown) => {
-            throw new MeetingTokensError('WRITE_FAILED', `cannot read back ${dir}: ${(error as Error).message}; nothing was published`);
-          });
-          if (bytesRead <= 0) throw new MeetingTokensError('INTERNAL', 'internal error: the recipient grouping read past its own file');
-          filled += bytesRead;
-          read += bytesRead;
-        }
-        const next = source.advance();
-        if (next < 0) return source.refill();
-        return next > 0;
-      },
-    };
-    return source;
   }
 }

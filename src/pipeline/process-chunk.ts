@@ -27,7 +27,8 @@ import { JOB_DEFAULTS } from '../config/job-defaults.js';
 import { pairHash } from '../duplicates/pair-hash.js';
 import { GroupRecordWriter } from '../group/group-record.js';
 import { emptyKeyReason, rowKey, type GroupKeySpec } from '../group/group-key.js';
-import { cellText } from '../group/grouped-lines.js';
+import { cellWriters } from '../group/grouped-lines.js';
+import type { SignedRow } from '../output/sources.js';
 
 /** Daily advises keeping tokens under about 2048 characters (URLs and mail clients cut longer). */
 export const MAX_TOKEN_LENGTH: number = JOB_DEFAULTS.max_token_length;
@@ -75,6 +76,8 @@ export interface ChunkContext {
   delimiter: number;
   encoding: string;
   group: GroupKeySpec | undefined;
+  /** With `group`: how each layout column's cells are written into group records. */
+  cellWriters: ((value: string) => string)[];
 }
 
 export function createChunkContext(spec: ChunkSpec): ChunkContext {
@@ -102,6 +105,7 @@ export function createChunkContext(spec: ChunkSpec): ChunkContext {
     delimiter: spec.delimiter,
     encoding: spec.encoding,
     group: spec.group,
+    cellWriters: cellWriters(layout.format, layout.escapeFormulas, layout.columns),
   };
 }
 
@@ -186,7 +190,10 @@ export function processRecords(records: readonly ParsedRecord[], ctx: ChunkConte
         else if (!plain) {
           const cells = layoutCells(ctx, fields, mapped, token, record.line);
           if (group === undefined) line = formatLine(layout, names, cells);
-          else groupCells = cells.map((cell) => cellText(layout.format, cell, layout.escapeFormulas));
+          else {
+            groupCells = new Array<string>(cells.length);
+            for (let i = 0; i < cells.length; i++) groupCells[i] = ctx.cellWriters[i]!(cells[i]!);
+          }
         }
       } catch (error) {
         if (!(error instanceof Rejection)) throw error;
@@ -255,7 +262,19 @@ function layoutCells(ctx: ChunkContext, fields: readonly string[], mapped: Mappe
     layoutExpIso = isoSeconds(mapped.exp);
   }
   const { layout, names } = ctx;
-  const cells = rowCells(layout, { ...mapped, fields, token, joinBase: ctx.joinBase, expIso: layoutExpIso, line });
+  // Built field by field: spreading `mapped` into a new object cost a grouped run a third of its time.
+  const signed: SignedRow = {
+    fields,
+    room: mapped.room,
+    claims: mapped.claims,
+    token,
+    joinBase: ctx.joinBase,
+    nbf: mapped.nbf,
+    exp: mapped.exp,
+    expIso: layoutExpIso,
+    line,
+  };
+  const cells = rowCells(layout, signed);
   const problem = cellsProblem(layout, names, cells);
   if (problem !== null) reject(problem);
   return cells;

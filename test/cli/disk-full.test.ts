@@ -91,7 +91,7 @@ describe('disk full under the recipient grouping', () => {
       const roster = join(dir, 'roster.csv');
       const out = createWriteStream(roster);
       out.write('email,room,name\n');
-      // ~30 MB of signed rows: over a 16 MiB run, so the grouping spills (and the disk fills) before any line is written.
+      // ~30 MB of signed rows: over an 8 MiB run, so the grouping spills (and the disk fills) before any line is written.
       for (let i = 0; i < 45_000; i++) out.write(`p${i % 20_000}@example.com,room-${i % 50},Person number ${i}\n`);
       out.end();
       await once(out, 'finish');

@@ -182,7 +182,7 @@ describe('group_by: one row per recipient', () => {
     for (let i = 0; i < 30_000; i++) lines.push(`user${(i * 7919) % 12_000}@example.com,room-${i % 300},"Name, ${i}"`);
     const dir = tempDir();
     const roster = lines.join('\n') + '\n';
-    const files = [];
+    const files: [string, string][] = [];
     for (const workers of ['0', '1', '2']) {
       const { result, read } = await run(dir, roster, '--group-by', 'email', '--max-links-per-recipient', '2', '--workers', workers);
       expect(result.code).toBe(0);

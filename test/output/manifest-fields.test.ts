@@ -69,6 +69,7 @@ describe('manifest fields', () => {
       demo_key: false,
       escape_formulas: true,
       rooms: null,
+      group_by: null,
       tool: TOOL,
     });
     expect(m).not.toHaveProperty('error');
