@@ -10,7 +10,13 @@ import { join } from 'node:path';
 import { MeetingTokensError } from '../errors.js';
 
 /** What follows the stamp in the name of each file of a batch. */
-export const SUFFIX = { tokens: '.csv', jsonl: '.jsonl', rejects: '.rejects.csv', manifest: '.manifest.json', delivery: '.delivery.json' } as const;
+export const SUFFIX = {
+  tokens: '.csv',
+  jsonl: '.jsonl',
+  rejects: '.rejects.csv',
+  manifest: '.manifest.json',
+  delivery: '.delivery.json',
+} as const;
 
 /** Suffixes of a batch's files; the manifest first (deleting in this order never leaves a manifest naming missing files). */
 export const BATCH_SUFFIXES = [SUFFIX.manifest, SUFFIX.tokens, SUFFIX.jsonl, SUFFIX.rejects, SUFFIX.delivery] as const;
