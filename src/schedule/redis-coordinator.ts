@@ -9,56 +9,21 @@
  * the keys it had, and so for a second replica too).
  */
 import { hostname } from 'node:os';
-import { createClient, ErrorReply } from 'redis';
-import { MeetingTokensError } from '../errors.js';
-import { checkRedisUrl } from './redis-url.js';
+import { connectRedis, type RedisClient } from '../redis/redis-connect.js';
 
 const KEY_PREFIX = 'meeting-tokens:slot:';
 const KEY_TTL_MS = 24 * 3600 * 1000;
 export const ELECTION_TIMEOUT_MS = 2000;
 
-function connectError(error: unknown, host: string): MeetingTokensError {
-  const message = (error as Error).message || 'error';
-  if (error instanceof ErrorReply && /^(WRONGPASS|NOAUTH)|invalid password/i.test(message)) {
-    const why = message.startsWith('NOAUTH') ? 'asks for a password REDIS_URL does not give' : 'refused the user name or password';
-    return new MeetingTokensError('CONFIG_INVALID', `REDIS_URL: Redis at ${host} ${why} (${message.split(' ')[0]}); check REDIS_URL`);
-  }
-  return new MeetingTokensError('CONFIG_INVALID', `REDIS_URL: cannot reach Redis at ${host} (${message})`);
-}
-
 /** `won`: run the slot here; `taken`: another replica has it; otherwise why Redis gave no answer. */
 export type Election = { result: 'won' | 'taken' } | { result: 'no answer'; why: string };
 
 export class RedisCoordinator {
-  private constructor(private readonly client: ReturnType<typeof createClient>) {}
+  private constructor(private readonly client: RedisClient) {}
 
   /** Connects (within `timeoutMs`) or fails with one line naming the host, never the password. */
   static async connect(url: string, timeoutMs = 5000): Promise<RedisCoordinator> {
-    const host = checkRedisUrl(url);
-    const client = createClient({
-      url,
-      socket: { connectTimeout: timeoutMs, reconnectStrategy: (retries) => Math.min(retries * 100, 2000) },
-      disableOfflineQueue: true,
-    });
-    // Redis's own refusal (a wrong password: WRONGPASS) arrives here while the client retries it
-    // forever; it is an answer, not an outage, so it ends the start at once.
-    let refused: (error: Error) => void = () => undefined;
-    const refusal = new Promise<never>((_, reject) => (refused = reject));
-    client.on('error', (error: unknown) => {
-      if (error instanceof ErrorReply) refused(error);
-    }); // otherwise it reconnects on its own; a failed election skips that slot
-    try {
-      await Promise.race([
-        client.connect(),
-        refusal,
-        new Promise((_, reject) => setTimeout(() => reject(new Error('timeout')), timeoutMs).unref()),
-      ]);
-      await Promise.race([client.ping(), refusal]);
-    } catch (error) {
-      await client.destroy();
-      throw connectError(error, host);
-    }
-    return new RedisCoordinator(client);
+    return new RedisCoordinator(await connectRedis(url, 'REDIS_URL', timeoutMs));
   }
 
   /** SET NX of the slot's key, answered within `timeoutMs` or counted as no answer. */

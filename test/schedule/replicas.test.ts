@@ -5,6 +5,7 @@ import { once } from 'node:events';
 import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { CLI, KEY, DOMAIN_ID, freePort, runCli, tempDir } from '../helpers.js';
+import { startTestRedis } from '../redis-server.js';
 
 // Two scheduler replicas against a real redis-server (Debian package redis-server; .ci/run
 // installs it), started here on 127.0.0.1 on a free port.
@@ -12,26 +13,6 @@ let redis: ChildProcess | undefined;
 let redisUrl = '';
 let redisPort = 0;
 let why = '';
-
-async function ping(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = connect(port, '127.0.0.1', () => socket.write('PING\r\n'));
-    socket.on('data', (d) => {
-      socket.destroy();
-      resolve(d.toString().startsWith('+PONG'));
-    });
-    socket.on('error', () => resolve(false));
-  });
-}
-
-/** A redis-server without persistence (as the deploy files run it), answering on `port`. */
-async function startRedis(port: number): Promise<ChildProcess> {
-  const server = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], {
-    stdio: 'ignore',
-  });
-  for (let i = 0; i < 100 && !(await ping(port)); i++) await new Promise((r) => setTimeout(r, 50));
-  return server;
-}
 
 /** Sends one inline command to Redis; resolves with the first reply. */
 async function redisCommand(port: number, command: string): Promise<string> {
@@ -49,9 +30,10 @@ beforeAll(async () => {
     console.warn(`replica tests not run: ${why}`);
     return;
   }
-  redisPort = await freePort();
-  redis = await startRedis(redisPort);
-  redisUrl = `redis://127.0.0.1:${redisPort}`;
+  const started = await startTestRedis();
+  redis = started.server;
+  redisPort = started.port;
+  redisUrl = started.url;
 });
 afterAll(() => {
   redis?.kill('SIGTERM');
@@ -156,7 +138,7 @@ describe('scheduler replicas with REDIS_URL', () => {
   it('Redis paused, then killed and restarted empty during a schedule: no slot runs late or twice, and slots resume', async (ctx) => {
     if (!redis) ctx.skip(why);
     const port = await freePort();
-    let server = await startRedis(port);
+    let server = (await startTestRedis(port)).server;
     const dir = project({ outage: 'schedule: "* * * * * *"\nkeep: 1000\n' });
     const replicas = ['a', 'b'].map((name) => startReplica(dir, name, `redis://127.0.0.1:${port}`, 'info'));
     let restarted = Infinity;
@@ -175,7 +157,7 @@ describe('scheduler replicas with REDIS_URL', () => {
       server.kill('SIGKILL');
       await once(server, 'exit');
       await sleep(4000);
-      server = await startRedis(port);
+      server = (await startTestRedis(port)).server;
       restarted = Date.now();
       await until(() => published(dir).some((m) => Date.parse(m.slot) > restarted + 1000));
     } finally {

@@ -7,9 +7,9 @@ import { MeetingTokensError } from '../errors.js';
 
 const FORM = 'redis://[[user]:password@]host[:port][/db] or rediss://...';
 
-/** The URL's host (for messages), or a USAGE error saying what is wrong with it. */
-export function checkRedisUrl(url: string): string {
-  const invalid = (what: string): MeetingTokensError => new MeetingTokensError('USAGE', `REDIS_URL: ${what}; the form is ${FORM}`);
+/** The URL's host (for messages), or a USAGE error naming `variable`, saying what is wrong with it. */
+export function checkRedisUrl(url: string, variable = 'REDIS_URL'): string {
+  const invalid = (what: string): MeetingTokensError => new MeetingTokensError('USAGE', `${variable}: ${what}; the form is ${FORM}`);
   let parsed: URL;
   try {
     parsed = new URL(url);
