@@ -18,17 +18,21 @@ async function ping(port: number): Promise<boolean> {
     const socket = connect(port, '127.0.0.1', () => socket.write('PING\r\n'));
     socket.on('data', (d) => {
       socket.destroy();
-      resolve(d.toString().startsWith('+PONG'));
+      // A server with a password answers NOAUTH: it is up all the same.
+      resolve(/^(\+PONG|-NOAUTH)/.test(d.toString()));
     });
     socket.on('error', () => resolve(false));
   });
 }
 
-/** Starts redis-server (on `port`, or a free one); throws (failing the suite) when it is not installed or does not answer. */
-export async function startTestRedis(port?: number): Promise<TestRedis> {
+/**
+ * Starts redis-server (on `port`, or a free one; `extra` arguments such as `--requirepass x`);
+ * throws (failing the suite) when it is not installed or does not answer.
+ */
+export async function startTestRedis(port?: number, extra: string[] = []): Promise<TestRedis> {
   execFileSync('redis-server', ['--version'], { stdio: 'pipe' });
   port ??= await freePort();
-  const server = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], {
+  const server = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', ...extra], {
     stdio: 'ignore',
   });
   for (let i = 0; i < 200 && !(await ping(port)); i++) await new Promise((r) => setTimeout(r, 50));

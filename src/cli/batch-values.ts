@@ -30,6 +30,8 @@ export interface BatchValues {
   localeColumn?: string;
   groupBy?: string;
   maxLinksPerRecipient?: number;
+  linksBaseUrl?: string;
+  linksDb?: string;
 }
 
 export function batchFlags(values: BatchValues): RunFlags {
@@ -59,5 +61,7 @@ export function batchFlags(values: BatchValues): RunFlags {
     localeColumn: values.localeColumn,
     groupBy: values.groupBy,
     maxLinks: values.maxLinksPerRecipient,
+    linksBaseUrl: values.linksBaseUrl,
+    linksDb: values.linksDb,
   };
 }

@@ -144,6 +144,18 @@ export function runCommandSpec(done: ExitSink): Command {
     .addOption(
       new Option('--no-deliver', "publish locally only: skip the job's deliver: destinations (meeting-tokens deliver sends later)"),
     )
+    .addOption(
+      new Option(
+        '--links-base-url <url>',
+        "short links: every token row gets short_url <url>/j/<id>, its record in the link store (over the job's links.base_url; needs --domain-name)",
+      ),
+    )
+    .addOption(
+      new Option(
+        '--links-db <file>',
+        "the link store's SQLite file (over the job's links.db; default links.db in the output directory); LINKS_REDIS_URL, or REDIS_URL without this, stores links in Redis",
+      ),
+    )
     .addOption(nowOption("the run's clock (iat and file names), for reproducible runs"))
     .addOption(allowExpiredOption())
     .addOption(allowWeakKeyOption())

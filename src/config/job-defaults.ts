@@ -3,6 +3,8 @@
  * files; a run without a job file and `--help` read them here. They sit in their own module, not
  * in the schema, so that help and start-up do not load zod and node-cron (about 15 MB of memory).
  */
+import type { LinkMint } from '../links/link-store.js';
+
 export const JOB_DEFAULTS = {
   ttl: '1d',
   max_ttl: '30d',
@@ -20,6 +22,12 @@ export const JOB_DEFAULTS = {
   catch_up: true,
   keep: 10,
 } as const;
+
+/** The defaults of the `links:` block's keys. */
+export const LINKS_DEFAULTS: { mint: LinkMint } = {
+  /** Short links sign a fresh token when opened (so a key rotation does not break them). */
+  mint: 'at_click',
+};
 
 /** max_token_length's range: below 256 hardly a token fits, over 8192 common servers refuse the URL. */
 export const TOKEN_LENGTH_RANGE = { min: 256, max: 8192 } as const;

@@ -8,13 +8,15 @@ import { parseDuration } from './duration.js';
 import { KNOWN_COLUMNS } from '../claims/column-plan.js';
 import { PROPERTIES, UNSIGNABLE_PROPERTIES } from '../claims/properties.js';
 import { plural } from '../plural.js';
-import { JOB_DEFAULTS as D, TOKEN_LENGTH_RANGE } from './job-defaults.js';
+import { JOB_DEFAULTS as D, LINKS_DEFAULTS, TOKEN_LENGTH_RANGE } from './job-defaults.js';
 import { outputSchema, OUTPUT_KEYS, SPLIT_KEYS } from './output-schema.js';
 import { deliverSchema } from './deliver-schema.js';
 import { DELIMITER_CHOICES, parseDelimiter } from '../roster/delimiter.js';
 import { ENCODINGS } from '../roster/encoding.js';
 import { httpUrl, notifySchema, WEBHOOK_KEYS } from './notify-schema.js';
 import { timeZoneProblem } from '../output/time-format.js';
+import { checkBaseUrl } from '../links/base-url.js';
+import { LINK_MINTS } from '../links/link-store.js';
 
 export const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 export const SUBDOMAIN = /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/i;
@@ -106,6 +108,16 @@ export const jobSchema = z.strictObject({
   deliver: deliverSchema.optional(),
   notify: notifySchema.optional(),
   heartbeat: httpUrl.optional(),
+  links: z
+    .strictObject({
+      base_url: z.string().superRefine((text, ctx) => {
+        const checked = checkBaseUrl(text);
+        if ('problem' in checked) ctx.addIssue({ code: 'custom', message: checked.problem });
+      }),
+      db: z.string().min(1, 'must name the SQLite file').optional(),
+      mint: z.enum(LINK_MINTS, { message: `must be one of ${LINK_MINTS.join(', ')}` }).default(LINKS_DEFAULTS.mint),
+    })
+    .optional(),
 });
 
 export type JobFile = z.infer<typeof jobSchema>;
@@ -120,4 +132,5 @@ export const NESTED_KEYS: Readonly<Record<string, readonly string[]>> = {
   'output.split': SPLIT_KEYS,
   /** Each item of a list: `notify.0`, `notify.1`, ... */
   'notify.*': WEBHOOK_KEYS,
+  links: ['base_url', 'db', 'mint'],
 };

@@ -7,11 +7,11 @@ import { basename, dirname, extname, resolve } from 'node:path';
 import { MeetingTokensError } from '../errors.js';
 import { MAX_TTL_LIMIT_SECONDS, parseDuration } from './duration.js';
 import { UUID, SUBDOMAIN, type JobFile } from './job-schema.js';
-import { JOB_DEFAULTS } from './job-defaults.js';
 import { PROFILES, type ProfileName } from '../output/profiles.js';
 import type { OutputFormat } from '../output/layout.js';
 import { checkHeaderNames, splitProblems } from '../output/profile-rules.js';
 import { DEFAULT_MAX_LINKS } from './output-limits.js';
+import { JOB_DEFAULTS, LINKS_DEFAULTS } from './job-defaults.js';
 import type { LoadedJob } from './load-job.js';
 import { checkDefaults, checkRoomName, formatDuration } from '../claims/map-row.js';
 import { parseTime } from '../claims/values.js';
@@ -23,6 +23,8 @@ import { parseDelimiter, type Delimiter } from '../roster/delimiter.js';
 import type { EncodingLabel } from '../roster/encoding.js';
 import type { DeliverEntry } from './deliver-schema.js';
 import { buildLocalTimeConfig, type LocalTimeConfig, type LocalTimeFlags } from './local-time-config.js';
+import { checkBaseUrl } from '../links/base-url.js';
+import type { LinkMint } from '../links/link-store.js';
 
 export interface RunFlags extends LocalTimeFlags {
   roster?: string | undefined;
@@ -56,6 +58,10 @@ export interface RunFlags extends LocalTimeFlags {
   groupBy?: string | undefined;
   /** `--max-links-per-recipient <n>` (checked by the flag's parser). */
   maxLinks?: number | undefined;
+  /** `--links-base-url`: short links under this base (over the job's `links.base_url`). */
+  linksBaseUrl?: string | undefined;
+  /** `--links-db`: the SQLite file of the link store (over the job's `links.db`). */
+  linksDb?: string | undefined;
 }
 
 /** One row per recipient: the column naming the recipient, and the links a row holds at most. */
@@ -72,6 +78,14 @@ export interface OutputSettings {
   columns: Readonly<Record<string, string>> | undefined;
   /** Numbered parts of at most this many rows and bytes each (header included in the bytes). */
   split: { rows?: number | undefined; bytes?: number | undefined } | undefined;
+}
+
+/** Short links for a run: `<baseUrl>/j/<id>` in a `short_url` column, records in the link store. */
+export interface LinksConfig {
+  baseUrl: string;
+  /** The SQLite file given by the job or a flag (resolved), else undefined: see links/open-store.ts. */
+  db: string | undefined;
+  mint: LinkMint;
 }
 
 export interface RunConfig {
@@ -116,6 +130,8 @@ export interface RunConfig {
   deliver: readonly DeliverEntry[];
   /** One row per recipient (`output.group_by`, `--group-by`); undefined: one row per token. */
   group: GroupSettings | undefined;
+  /** Short links, when the job or a flag asks for them. */
+  links: LinksConfig | undefined;
 }
 
 function configError(where: string, message: string): MeetingTokensError {
@@ -226,6 +242,7 @@ export function buildRunConfig(loaded: LoadedJob | undefined, flags: RunFlags, o
   }
   const outProblem = outDir !== undefined ? rosterInOutputDir(rosterPath, outDir) : undefined;
   if (outProblem) throw configError(where('out', 'out', flags.out !== undefined), outProblem);
+  const links = linksConfig(job.links, flags, base, domainName, where);
   return {
     job: loaded?.name ?? basename(rosterPath, extname(rosterPath)),
     jobFile: loaded?.file,
@@ -255,6 +272,7 @@ export function buildRunConfig(loaded: LoadedJob | undefined, flags: RunFlags, o
     keep: loaded ? job.keep : undefined,
     deliver: flags.deliver === false ? [] : (job.deliver ?? []).map((entry) => withPaths(entry, base)),
     group: groupSettings(job.output, flags, where),
+    links,
   };
 }
 
@@ -276,6 +294,32 @@ function groupSettings(
   }
   if (column === '') throw configError('--group-by', 'must name a column, e.g. --group-by email');
   return { column, maxLinks: maxLinks ?? DEFAULT_MAX_LINKS };
+}
+
+/** The job's `links:` with `--links-base-url` and `--links-db` over it; links lead to a room of `domainName`. */
+function linksConfig(
+  fromJob: JobFile['links'],
+  flags: RunFlags,
+  base: string,
+  domainName: string | undefined,
+  where: (key: string, flag: string, fromFlag: boolean) => string,
+): LinksConfig | undefined {
+  const baseText = flags.linksBaseUrl ?? fromJob?.base_url;
+  if (baseText === undefined) {
+    if (flags.linksDb !== undefined)
+      throw new MeetingTokensError('USAGE', '--links-db needs --links-base-url (or links.base_url in the job)');
+    return undefined;
+  }
+  const checked = checkBaseUrl(baseText);
+  if ('problem' in checked) throw configError(where('links.base_url', 'links-base-url', flags.linksBaseUrl !== undefined), checked.problem);
+  if (domainName === undefined) {
+    throw configError(
+      where('links.base_url', 'links-base-url', flags.linksBaseUrl !== undefined),
+      'a short link leads to https://<domain_name>.daily.co/<room>: give domain_name (or --domain-name) too',
+    );
+  }
+  const db = flags.linksDb !== undefined ? resolve(flags.linksDb) : fromJob?.db !== undefined ? resolve(base, fromJob.db) : undefined;
+  return { baseUrl: checked.url, db, mint: fromJob?.mint ?? LINKS_DEFAULTS.mint };
 }
 
 /** The job's `columns:` with each `--column <column>=<header>` over it; a flag names a known column once. */

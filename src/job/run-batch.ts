@@ -4,6 +4,7 @@
  * and the logger meet the pure core.
  */
 import { join } from 'node:path';
+import { randomUUID } from 'node:crypto';
 import { MeetingTokensError, EXIT } from '../errors.js';
 import type { RunConfig } from '../config/run-config.js';
 import type { ApiKey } from '../config/api-key.js';
@@ -34,6 +35,7 @@ import { plural } from '../plural.js';
 import { roomsStage } from '../pipeline/rooms-stage.js';
 import { publicRoomWarning } from '../rooms/room-check.js';
 import { fileGroupSink, groupedFileLayout } from '../group/group-output.js';
+import { RunLinks } from './run-links.js';
 
 export interface RunOptions {
   config: RunConfig;
@@ -91,6 +93,15 @@ export async function runBatch(options: RunOptions): Promise<RunResult> {
   const { layout } = spec;
   const format = layout.format;
   const grouped = spec.group && groupedFileLayout(spec.group, layout);
+  const runId = randomUUID();
+  const links = config.links
+    ? await RunLinks.begin(
+        config.links,
+        config.outDir,
+        { runId, job: config.job, domainId, domainName: config.domainName!, createdAt: iat },
+        log,
+      )
+    : undefined;
   const publication = await Publication.open(
     config.outDir,
     { ...names, tokens: tokensFileName(names, format) },
@@ -99,7 +110,12 @@ export async function runBatch(options: RunOptions): Promise<RunResult> {
       split: config.output.split,
       part: (n) => partFileName(names, format, n),
     },
-  );
+  ).catch(async (error: unknown) => {
+    await links?.discard();
+    await links?.close();
+    throw error;
+  });
+  spec.links = links?.spec;
   const publicRooms = new Set<string>();
   try {
     const rooms = config.checkRooms ? await roomsStage(config, apiKey, spec, log, signal, true) : undefined;
@@ -124,6 +140,7 @@ export async function runBatch(options: RunOptions): Promise<RunResult> {
       collect: async (output) => {
         if (output.tokens.length > 0) await publication.tokens.write(output.tokens, output.rowEnds);
         if (output.rejects.length > 0) await publication.rejects.write(output.rejects);
+        await links?.write(output.links);
         for (const room of output.publicRooms) {
           if (publicRooms.has(room)) continue;
           publicRooms.add(room);
@@ -175,14 +192,22 @@ export async function runBatch(options: RunOptions): Promise<RunResult> {
               rows_over_limit: recipients.over,
             }
           : undefined,
+      runId,
+      links: links?.manifestEntry(!tooMany),
     });
     await publication.commitManifest(manifest, signal);
+    // Live only once the manifest is out: a run killed before this leaves links that never resolve.
+    if (links && !tooMany) await links.commit();
+    else await links?.discard();
     logFinish(log, config.job, counts, startedAt, names.manifest, duplicates, tooManyMessage);
     return { manifest, manifestPath: join(config.outDir, names.manifest), exitCode: tooMany ? EXIT.tooManyRejects : EXIT.ok };
   } catch (error) {
-    throw await publication.rollback(error, signal, () => roster.chunks.return(undefined).then(() => undefined));
+    const reported = await publication.rollback(error, signal, () => roster.chunks.return(undefined).then(() => undefined));
+    await links?.discard();
+    throw reported;
   } finally {
     await publication.close();
+    await links?.close();
   }
 }
 

@@ -3,6 +3,7 @@
  * `serve` reads while a run writes; one transaction per chunk of links; every statement prepared
  * once. A run's links are rows tied to its `runs` row, resolvable only once that row is committed.
  */
+import { closeSync, openSync } from 'node:fs';
 import type BetterSqlite3 from 'better-sqlite3';
 import { MeetingTokensError } from '../errors.js';
 import type { LinkLookup, LinkOpens, LinkRun, LinkStore, NewLink, RunStats } from './link-store.js';
@@ -88,6 +89,9 @@ export class SqliteLinkStore implements LinkStore {
     const { default: Database } = await import('better-sqlite3');
     let db: Db;
     try {
+      // Records carry names and user ids, like the tokens file: private to the owner (SQLite
+      // gives its -wal and -shm files the mode of the database file).
+      closeSync(openSync(path, 'a', 0o600));
       db = new Database(path);
       db.pragma('journal_mode = WAL');
       db.pragma('synchronous = NORMAL');

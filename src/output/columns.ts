@@ -11,6 +11,7 @@ export const TOKEN_COLUMNS = [
   'is_owner',
   'token',
   'join_url',
+  'short_url',
   'not_before',
   'expires_at',
   'exp',
@@ -19,13 +20,18 @@ export const TOKEN_COLUMNS = [
 /** The columns the rejects file puts before a rejected row's own fields. */
 export const REJECT_COLUMNS = ['line', 'reason'] as const;
 
-export function tokensHeader(plan: ColumnPlan, withJoinUrl: boolean): string[] {
-  return [...plan.passthrough.map((i) => plan.headers[i]!), ...TOKEN_COLUMNS.filter((c) => withJoinUrl || c !== 'join_url')];
+/** The tokens file's header: `join_url` only with a domain name, `short_url` only for a run with links. */
+export function tokensHeader(plan: ColumnPlan, withJoinUrl: boolean, withShortUrl = false): string[] {
+  return [
+    ...plan.passthrough.map((i) => plan.headers[i]!),
+    ...TOKEN_COLUMNS.filter((c) => (withJoinUrl || c !== 'join_url') && (withShortUrl || c !== 'short_url')),
+  ];
 }
 
 /**
  * Writes one token row: the passthrough columns, then `TOKEN_COLUMNS` in order (`join_url` only
- * with a `joinBase`). `expIso` is `exp` as `isoSeconds` gives it (the caller reuses it across rows).
+ * with a `joinBase`, `short_url` only with `shortUrl`: a string, empty for a row without a link).
+ * `expIso` is `exp` as `isoSeconds` gives it (the caller reuses it across rows).
  */
 export function writeTokenRow(
   tokens: ByteWriter,
@@ -39,6 +45,7 @@ export function writeTokenRow(
   expIso: string,
   exp: number,
   escapeFormulas: boolean,
+  shortUrl?: string,
 ): void {
   // Passthrough, user_name and user_id are arbitrary text. The other cells cannot hold a
   // comma, quote or line break (room names, tokens, URLs, times, numbers), and only a room
@@ -56,6 +63,7 @@ export function writeTokenRow(
       tokens.write(token);
     }
   }
+  if (shortUrl !== undefined) tokens.write(`,${shortUrl}`);
   tokens.write(`,${nbf === undefined ? '' : isoSeconds(nbf)},${expIso},${exp}\n`);
 }
 

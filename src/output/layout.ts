@@ -47,6 +47,8 @@ export interface LayoutInput {
   joinBase: string | undefined;
   /** How expires_local and not_before_local read; default UTC, en-GB, short. */
   localTime?: LocalTimeConfig | undefined;
+  /** The run makes short links (`links:`): the `short_url` source has values. */
+  links?: boolean | undefined;
 }
 
 /** Folded headers taken for the roster's email column, as contact exports write it. */
@@ -61,8 +63,8 @@ const configError = (message: string): MeetingTokensError => new MeetingTokensEr
 export function buildLayout(input: LayoutInput): OutputLayout {
   const profile = PROFILES[input.profile];
   const jsonl = input.format === 'jsonl';
-  const asked = input.columns ?? available(profile.columns);
-  const columns = asked === undefined ? todaysColumns(input.plan, input.joinBase) : resolveColumns(asked, input);
+  const asked = input.columns ?? available(profile.columns, input.links === true);
+  const columns = asked === undefined ? todaysColumns(input.plan, input.joinBase, input.links === true) : resolveColumns(asked, input);
   const names = columns.map((column) => column.name);
   const email = columns.find((column) => column.source === 'email')?.name;
   const problems = checkHeaderNames(profile, names, email ?? profile.columns?.['email']);
@@ -87,16 +89,22 @@ export function buildLayout(input: LayoutInput): OutputLayout {
  * templates want (`expires_local` too), and one whose source is not built yet is left out of the
  * file rather than failing every job of that profile. A job's own `columns:` get no such leniency.
  */
-function available(columns: Readonly<Record<string, string>> | undefined): Readonly<Record<string, string>> | undefined {
+function available(columns: Readonly<Record<string, string>> | undefined, links: boolean): Readonly<Record<string, string>> | undefined {
   if (columns === undefined) return undefined;
-  return Object.fromEntries(Object.entries(columns).filter(([source]) => SOURCES[source] !== undefined));
+  // A profile's short link column is there only in a run that makes links.
+  return Object.fromEntries(
+    Object.entries(columns).filter(([source]) => SOURCES[source] !== undefined && (links || source !== 'short_url')),
+  );
 }
 
-/** Today's columns: the passthrough columns, then the tokens columns (join_url with a domain name). */
-function todaysColumns(plan: ColumnPlan, joinBase: string | undefined): LayoutColumn[] {
+/** Today's columns: the passthrough columns, then the tokens columns (join_url with a domain name, short_url with links). */
+function todaysColumns(plan: ColumnPlan, joinBase: string | undefined, links: boolean): LayoutColumn[] {
   return [
     ...plan.passthrough.map((index) => ({ name: plan.headers[index]!, source: 'roster', index })),
-    ...TOKEN_COLUMNS.filter((name) => joinBase !== undefined || name !== 'join_url').map((name) => ({ name, source: name })),
+    ...TOKEN_COLUMNS.filter((name) => (joinBase !== undefined || name !== 'join_url') && (links || name !== 'short_url')).map((name) => ({
+      name,
+      source: name,
+    })),
   ];
 }
 
@@ -109,6 +117,9 @@ function resolveColumns(asked: Readonly<Record<string, string>>, input: LayoutIn
         throw configError(`columns.${source}: a join link needs the domain name; set domain_name in the job or give --domain-name`);
       }
       if (LOCAL_TIME_SOURCES.has(source)) return { name, source, params: localTimeParams(input.localTime ?? DEFAULT_LOCAL_TIME, headers) };
+      if (source === 'short_url' && input.links !== true) {
+        throw configError('columns.short_url: short links need links.base_url in the job (or --links-base-url)');
+      }
       return { name, source };
     }
     const index = rosterHeader(headers, source);

@@ -89,6 +89,8 @@ export interface Manifest {
    * (rows of the tokens file) and the rows rejected past a recipient's limit; null without it.
    */
   group_by: ManifestGroupBy | null;
+  /** Short links (`links:`): where their records are, or null when the run made none. */
+  links: ManifestLinks | null;
   tool: { name: string; version: string };
 }
 
@@ -97,6 +99,17 @@ export interface ManifestGroupBy {
   max_links_per_recipient: number;
   recipients: number;
   rows_over_limit: number;
+}
+
+/** A run's short links, in its manifest: never a password (a Redis URL is given without one). */
+export interface ManifestLinks {
+  /** short_url is `<base_url>/j/<id>`. */
+  base_url: string;
+  /** `sqlite:<path>` or `redis://<host>:<port>[/<db>]`. */
+  store: string;
+  mint: string;
+  /** Records written and made live (0 when the run published no tokens). */
+  records: number;
 }
 
 /** What a run knows at its end, from which its manifest is assembled. */
@@ -123,6 +136,9 @@ export interface ManifestInput {
   tooManyMessage?: string | undefined;
   rooms?: Manifest['rooms'] | undefined;
   groupBy?: ManifestGroupBy | undefined;
+  /** The run id, when the run needed it before its end (its links are stored under it); else a new one. */
+  runId?: string | undefined;
+  links?: ManifestLinks | undefined;
 }
 
 export function buildManifest(m: ManifestInput): Manifest {
@@ -130,7 +146,7 @@ export function buildManifest(m: ManifestInput): Manifest {
   const tooMany = m.tooManyMessage !== undefined;
   return {
     job: m.job,
-    run_id: randomUUID(),
+    run_id: m.runId ?? randomUUID(),
     slot: m.slot,
     status: tooMany ? 'failed' : 'done',
     ...(m.tooManyMessage !== undefined ? { error: { code: 'TOO_MANY_REJECTS', message: m.tooManyMessage } } : {}),
@@ -155,6 +171,7 @@ export function buildManifest(m: ManifestInput): Manifest {
     escape_formulas: m.escapeFormulas,
     rooms: m.rooms ?? null,
     group_by: m.groupBy ?? null,
+    links: m.links ?? null,
     tool: TOOL,
   };
 }

@@ -23,6 +23,8 @@ export interface SignedRow {
   readonly expIso: string;
   /** The roster line the row starts on. */
   readonly line: number;
+  /** `<base_url>/j/<id>` in a run with links (empty for a row without a link); else undefined. */
+  readonly shortUrl?: string | undefined;
 }
 
 /**
@@ -60,6 +62,7 @@ export const SOURCES: Readonly<Record<string, CellSource>> = {
   expires_local: (row, column) => localTimeOf(column, column.params!)(row.exp, row.fields),
   /** not_before the same way; empty without one. */
   not_before_local: (row, column) => localTimeOf(column, column.params!)(row.nbf, row.fields),
+  short_url: (row) => row.shortUrl ?? '',
   /** The roster's email column (found by its header at start). */
   email: rosterField,
   /** Any roster column, by its header. */

@@ -29,12 +29,23 @@ import { GroupRecordWriter } from '../group/group-record.js';
 import { emptyKeyReason, rowKey, type GroupKeySpec } from '../group/group-key.js';
 import { cellWriters } from '../group/grouped-lines.js';
 import type { SignedRow } from '../output/sources.js';
+import { LinkIds } from '../links/link-id.js';
+import type { NewLink } from '../links/link-store.js';
 
 /** Daily advises keeping tokens under about 2048 characters (URLs and mail clients cut longer). */
 export const MAX_TOKEN_LENGTH: number = JOB_DEFAULTS.max_token_length;
 
 const NO_ROOMS: string[] = [];
 const NO_BYTES = new Uint8Array(0);
+const NO_LINKS: NewLink[] = [];
+
+/** Short links of a run with `links:`: every token row gets an id, a `short_url` and a record. */
+export interface LinksSpec {
+  /** `<base_url>/j/`: a row's short_url is this and its id. */
+  urlPrefix: string;
+  /** Keep each signed token in its record (`mint: stored`). */
+  storeTokens: boolean;
+}
 
 /** What a chunk needs to become output; structured-clonable for worker threads. */
 export interface ChunkSpec {
@@ -59,6 +70,8 @@ export interface ChunkSpec {
   encoding: string;
   /** Rows are keyed by recipient and become group records (group-record.ts) instead of lines. */
   group?: GroupKeySpec | undefined;
+  /** Short links, when the run makes them; undefined costs a row nothing. */
+  links?: LinksSpec | undefined;
 }
 
 export interface ChunkContext {
@@ -78,6 +91,8 @@ export interface ChunkContext {
   group: GroupKeySpec | undefined;
   /** With `group`: how each layout column's cells are written into group records. */
   cellWriters: ((value: string) => string)[];
+  links: LinksSpec | undefined;
+  linkIds: LinkIds | undefined;
 }
 
 export function createChunkContext(spec: ChunkSpec): ChunkContext {
@@ -106,6 +121,8 @@ export function createChunkContext(spec: ChunkSpec): ChunkContext {
     encoding: spec.encoding,
     group: spec.group,
     cellWriters: cellWriters(layout.format, layout.escapeFormulas, layout.columns),
+    links: spec.links,
+    linkIds: spec.links !== undefined ? new LinkIds() : undefined,
   };
 }
 
@@ -136,7 +153,7 @@ export function processChunk(bytes: Uint8Array, firstLine: number, ctx: ChunkCon
 
 /** `undecodable`: the reason for rows whose fields hold `NOT_UTF8` marks, when some may. */
 export function processRecords(records: readonly ParsedRecord[], ctx: ChunkContext, undecodable?: string): ChunkResult<string> {
-  const { plan, mapRow, sign, joinBase, escapeFormulas, maxTokenLength, rooms, layout, names, group } = ctx;
+  const { plan, mapRow, sign, joinBase, escapeFormulas, maxTokenLength, rooms, layout, names, group, links: linksSpec, linkIds } = ctx;
   // A grouped batch writes cells, never lines: the row writer's fast path does not apply.
   const plain = layout.plain && group === undefined;
   const groupRecords = group !== undefined ? new GroupRecordWriter(records.length * 1024 + 1024) : undefined;
@@ -144,6 +161,7 @@ export function processRecords(records: readonly ParsedRecord[], ctx: ChunkConte
   let key = '';
   let groupCells: string[] = [];
   const publicRooms = rooms !== undefined ? new Set<string>() : undefined;
+  const links: NewLink[] = linksSpec !== undefined ? [] : NO_LINKS;
   const width = plan.headers.length;
   const tokens = new ByteWriter(group !== undefined ? 1024 : records.length * 800 + 1024);
   let rejectsCsv = '';
@@ -165,6 +183,8 @@ export function processRecords(records: readonly ParsedRecord[], ctx: ChunkConte
     let mapped: MappedRow | undefined;
     let token = '';
     let line = '';
+    let linkId = '';
+    let shortUrl: string | undefined;
     if (fields.length !== width) {
       reason = `expected ${plural(width, 'field')} as in the header, found ${fields.length}`;
     } else if (record.stray >= 0) {
@@ -187,8 +207,13 @@ export function processRecords(records: readonly ParsedRecord[], ctx: ChunkConte
         }
         token = sign(mapped.claims);
         if (token.length > maxTokenLength) reason = tooLong(token.length, maxTokenLength);
-        else if (!plain) {
-          const cells = layoutCells(ctx, fields, mapped, token, record.line);
+        else if (linksSpec !== undefined) {
+          // An all-rooms token (empty room) leads to no one room: no link, as it has no join_url.
+          if (mapped.room !== '') linkId = linkIds!.id();
+          shortUrl = linkId === '' ? '' : linksSpec.urlPrefix + linkId;
+        }
+        if (reason === undefined && !plain) {
+          const cells = layoutCells(ctx, fields, mapped, token, record.line, shortUrl);
           if (group === undefined) line = formatLine(layout, names, cells);
           else {
             groupCells = new Array<string>(cells.length);
@@ -222,11 +247,24 @@ export function processRecords(records: readonly ParsedRecord[], ctx: ChunkConte
     if (groupRecords !== undefined) {
       pairHash('', key, hash, 0);
       groupRecords.add(hash, record.line, key, groupCells, fields);
-    } else if (plain) writeTokenRow(tokens, plan, fields, room, claims, token, joinBase, nbf, lastExpIso, exp, layout.escapeFormulas);
+    } else if (plain) writeTokenRow(tokens, plan, fields, room, claims, token, joinBase, nbf, lastExpIso, exp, layout.escapeFormulas, shortUrl);
     else tokens.write(line);
     if (withEnds) rowEnds[written] = tokens.size;
     written++;
     const userId = claims['ud'] as string | undefined;
+    if (linkId !== '') {
+      const stored = linksSpec!.storeTokens ? token : null;
+      links.push({
+        id: linkId,
+        room,
+        claimsJson: JSON.stringify(claims),
+        nbf: nbf ?? null,
+        exp,
+        line: record.line,
+        userId: userId || null,
+        token: stored,
+      });
+    }
     if (userId !== undefined && userId !== '') {
       writeRecord(duplicateRecords, keyed, room, userId, record.line);
       keyed++;
@@ -239,6 +277,7 @@ export function processRecords(records: readonly ParsedRecord[], ctx: ChunkConte
     groupRecords: groupRecords?.bytes() ?? NO_BYTES,
     duplicateRecords: duplicateRecords.subarray(0, keyed * WORDS),
     publicRooms: publicRooms !== undefined ? [...publicRooms] : NO_ROOMS,
+    links,
     read: records.length,
     written,
     rejected,
@@ -256,7 +295,14 @@ let layoutExpIso = '';
  * A signed row's line in the layout's file; throws a Rejection naming the first cell over the
  * profile's limit. Apart from the loop so that today's file's loop stays as small as it was.
  */
-function layoutCells(ctx: ChunkContext, fields: readonly string[], mapped: MappedRow, token: string, line: number): string[] {
+function layoutCells(
+  ctx: ChunkContext,
+  fields: readonly string[],
+  mapped: MappedRow,
+  token: string,
+  line: number,
+  shortUrl: string | undefined,
+): string[] {
   if (mapped.exp !== layoutExp) {
     layoutExp = mapped.exp;
     layoutExpIso = isoSeconds(mapped.exp);
@@ -273,6 +319,7 @@ function layoutCells(ctx: ChunkContext, fields: readonly string[], mapped: Mappe
     exp: mapped.exp,
     expIso: layoutExpIso,
     line,
+    shortUrl,
   };
   const cells = rowCells(layout, signed);
   const problem = cellsProblem(layout, names, cells);

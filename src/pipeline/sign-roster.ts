@@ -77,7 +77,14 @@ export function chunkSpec(
   const { output } = config;
   // Today's columns pass roster columns through under their own names: those must not clash.
   if ((output.columns ?? PROFILES[output.profile].columns) === undefined) checkOutputHeaders(plan);
-  const layout = buildLayout({ ...output, escapeFormulas: config.escapeFormulas, plan, joinBase, localTime: config.localTime });
+  const layout = buildLayout({
+    ...output,
+    escapeFormulas: config.escapeFormulas,
+    plan,
+    joinBase,
+    localTime: config.localTime,
+    links: config.links !== undefined,
+  });
   return {
     plan,
     settings: {

@@ -31,6 +31,7 @@ parentPort!.on('message', (request: ChunkRequest) => {
       groupRecords: result.groupRecords,
       duplicateRecords: result.duplicateRecords,
       publicRooms: result.publicRooms,
+      links: result.links,
       read: result.read,
       written: result.written,
       rejected: result.rejected,

@@ -73,4 +73,22 @@ describe('start-up loads only what the command needs', () => {
     expect(run.loaded).toContain('/node_modules/ssh2-sftp-client/');
     expect(run.loaded).not.toContain('@aws-sdk');
   });
+
+  it('better-sqlite3 and the Redis client load only for a job with links', () => {
+    const dir = tempDir();
+    writeFile(dir, 'roster.csv', 'email,room\na@example.com,room1\n');
+    const job = `roster: roster.csv\nout: out\ndomain_id: ${DOMAIN_ID}\ndomain_name: my-team\ndemo_key: true\n`;
+    writeFile(dir, 'plain.yaml', job);
+    writeFile(dir, 'linked.yaml', `${job}links:\n  base_url: https://join.example.com\n`);
+    const run = (name: string) => withLoadedModules(['run', name, '--jobs', dir, '--state', `${dir}/state`, '--log-level', 'silent'], dir);
+    const plain = run('plain');
+    expect(plain.status).toBe(0);
+    expect(plain.loaded).toContain('/dist/job/run-batch.js');
+    expect(plain.loaded).not.toContain('better-sqlite3');
+    expect(plain.loaded).not.toContain('/redis/');
+    const linked = run('linked');
+    expect(linked.status).toBe(0);
+    expect(linked.loaded).toContain('better-sqlite3');
+    expect(linked.loaded).not.toContain('node_modules/redis/');
+  });
 });

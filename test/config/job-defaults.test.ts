@@ -19,6 +19,7 @@ vi.mock('../../src/config/job-defaults.js', () => ({
     catch_up: false,
     keep: 3,
   },
+  LINKS_DEFAULTS: { mint: 'stored' },
   TOKEN_LENGTH_RANGE: { min: 256, max: 8192 },
 }));
 
@@ -62,5 +63,17 @@ describe('job defaults, written once', () => {
     const schedule = help('schedule');
     expect(schedule).toContain('default Europe/Berlin');
     expect(schedule).toContain('(catch_up: true)');
+  });
+
+  it("are what a job's links: block and --links-base-url get for mint", () => {
+    expect(jobSchema.parse({ roster: 'r.csv', out: 'out', links: { base_url: 'https://join.example.com' } }).links?.mint).toBe('stored');
+    const config = buildRunConfig(undefined, {
+      roster: 'roster.csv',
+      out: 'out',
+      domainId: DOMAIN_ID,
+      domainName: 'my-team',
+      linksBaseUrl: 'https://join.example.com/',
+    });
+    expect(config.links).toEqual({ baseUrl: 'https://join.example.com', db: undefined, mint: 'stored' });
   });
 });

@@ -70,6 +70,7 @@ describe('manifest fields', () => {
       escape_formulas: true,
       rooms: null,
       group_by: null,
+      links: null,
       tool: TOOL,
     });
     expect(m).not.toHaveProperty('error');

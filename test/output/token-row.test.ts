@@ -14,7 +14,15 @@ const plan = (headers: string[], passthrough: number[]): ColumnPlan => ({
 });
 
 function row(
-  args: Partial<{ room: string; claims: Record<string, unknown>; joinBase: string; nbf: number; escape: boolean; fields: string[] }>,
+  args: Partial<{
+    room: string;
+    claims: Record<string, unknown>;
+    joinBase: string;
+    nbf: number;
+    escape: boolean;
+    fields: string[];
+    shortUrl: string;
+  }>,
 ) {
   const out = new ByteWriter(16);
   const p = plan(['room', 'team', 'note'], [1, 2]);
@@ -30,6 +38,7 @@ function row(
     '2026-11-28T10:00:00Z',
     1795860000,
     args.escape ?? true,
+    args.shortUrl,
   );
   return out.bytes().toString('utf8');
 }
@@ -60,6 +69,16 @@ describe('token rows', () => {
       'expires_at',
       'exp',
     ]);
+  });
+
+  it('with links: short_url after join_url, in the header and in the row (empty for a row without a link)', () => {
+    const p = plan(['room', 'team'], [1]);
+    expect(tokensHeader(p, true, true).slice(5)).toEqual(['token', 'join_url', 'short_url', 'not_before', 'expires_at', 'exp']);
+    expect(tokensHeader(p, false, true).slice(5)).toEqual(['token', 'short_url', 'not_before', 'expires_at', 'exp']);
+    expect(row({ joinBase: 'https://acme.daily.co/', shortUrl: 'https://j.example/j/abc' })).toBe(
+      'blue,"hi, there",r1,,,false,TOKEN,https://acme.daily.co/r1?t=TOKEN,https://j.example/j/abc,,2026-11-28T10:00:00Z,1795860000\n',
+    );
+    expect(row({ shortUrl: '' })).toBe('blue,"hi, there",r1,,,false,TOKEN,,,2026-11-28T10:00:00Z,1795860000\n');
   });
 
   it('a row in header order, cells quoted where they must be', () => {
