@@ -127,6 +127,35 @@ describe('a run with short links, SQLite', () => {
     }
   });
 
+  it('short_url is a value source of output.columns (JSONL too); without links that column is refused (exit 2)', async () => {
+    const dir = tempDir();
+    writeFile(dir, 'roster.csv', ROSTER);
+    const job = (extra: string) =>
+      `roster: roster.csv\nout: out\ndomain_id: ${DOMAIN_ID}\ndomain_name: my-team\nallow_all_rooms: true\n` +
+      `output:\n  format: jsonl\n  columns: { email: Email, short_url: Link, user_name: Name }\n${extra}`;
+    writeFile(dir, 'with.yaml', job(`links:\n  base_url: ${BASE}\n`));
+    writeFile(dir, 'without.yaml', job(''));
+    const result = await runCli(['run', join(dir, 'with.yaml'), '--log-level', 'silent']);
+    expect(result.code).toBe(0);
+    const file = readdirSync(join(dir, 'out')).find((n) => n.endsWith('.jsonl'))!;
+    const rows = readFileSync(join(dir, 'out', file), 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as Record<string, string>);
+    expect(rows.map((r) => Object.keys(r))).toEqual(Array(3).fill(['Email', 'Link', 'Name']));
+    const store = await openLinkStore({ kind: 'sqlite', path: join(dir, 'out', 'links.db') });
+    try {
+      const found = await store.get(idOf(rows[0]!['Link']!), now());
+      expect(found.status === 'live' && found.link.claims['u']).toBe('Ada Lovelace');
+    } finally {
+      await store.close();
+    }
+    expect(rows[2]!['Link']).toBe('');
+    const without = await runCli(['run', join(dir, 'without.yaml')]);
+    expect(without.code).toBe(2);
+    expect(without.stderr).toMatch(/columns\.short_url: short links need links\.base_url/);
+  });
+
   it('a run that fails (too many rejects: exit 3, no tokens published) leaves no record', async () => {
     const ran = await run(['--links-base-url', BASE, '--max-reject-ratio', '0.1']);
     expect(ran.code).toBe(3);
