@@ -35,7 +35,8 @@ export type ErrorCode =
   | 'HISTORY_UNRECORDED'
   | 'TOKENS_EXPIRED'
   | 'LOCK_LOST'
-  | 'STATE_FAILED';
+  | 'STATE_FAILED'
+  | 'LINKS_NOT_FOUND';
 
 export interface ErrorContext {
   job?: string;

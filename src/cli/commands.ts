@@ -31,6 +31,7 @@ import type { DomainValues } from './domain-command.js';
 import type { StatusValues } from './status-command.js';
 import type { ScheduleValues } from './schedule-command.js';
 import type { DeliverValues } from './deliver-command.js';
+import type { RevokeValues, UnopenedValues } from './links-command.js';
 
 /** Receives each action's exit code. */
 export type ExitSink = (code: Promise<number>) => Promise<void>;
@@ -376,6 +377,61 @@ export function scheduleCommandSpec(done: ExitSink): Command {
       await import('./heap.js');
       await done((await import('./schedule-command.js')).scheduleCommand(values));
     });
+}
+
+export function linksCommandSpec(done: ExitSink): Command {
+  const links = new Command('links')
+    .summary('short links of published batches: revoke, opens, who has not opened')
+    .description(
+      'Manages the short links a run with links: (or --links-base-url) made. The store is the one the ' +
+        "batch's manifest names: its SQLite file, or Redis through LINKS_REDIS_URL (or REDIS_URL), which the " +
+        'manifest names without a password. Nothing prints a link or its id.',
+    );
+  links.addCommand(
+    new Command('revoke')
+      .summary('revoke the links of a batch, of a user id, or one link')
+      .description('Revoked links answer 410 from serve and are left out of links unopened. Exits 1 when nothing live matched.')
+      .addOption(new Option('--manifest <file>', 'every link of that batch (the store its manifest names)'))
+      .addOption(new Option('--user-id <id>', 'every live link of that user id, in every batch of the store'))
+      .addOption(new Option('--id <link>', 'one link: the short link or its 22-character id'))
+      .addOption(
+        new Option(
+          '--links-db <file>',
+          'the SQLite store, for --user-id and --id (LINKS_REDIS_URL, else REDIS_URL, names a Redis instead)',
+        ),
+      )
+      .addOption(jsonOption('how many links were revoked'))
+      .addOption(quietOption())
+      .action(async (values: RevokeValues) => {
+        await done((await import('./links-command.js')).revokeCommand(values));
+      }),
+  );
+  links.addCommand(
+    new Command('stats')
+      .summary('each link of a batch: opens, first and last open')
+      .description(
+        "Prints a CSV of the batch's links in roster order: line, user_id, opens, first_open, last_open (UTC), revoked; " +
+          'the totals go to stderr.',
+      )
+      .addArgument(new Argument('<manifest>', "the batch's manifest"))
+      .action(async (manifest: string) => {
+        await done((await import('./links-command.js')).statsCommand(manifest));
+      }),
+  );
+  links.addCommand(
+    new Command('unopened')
+      .summary("the batch's rows whose link is not opened yet, for a reminder mail")
+      .description(
+        "Writes the rows of the batch's tokens file (its columns, format and profile, as published) whose link is " +
+          "live and has not been opened; revoked links are left out. Needs the batch's file with its short_url column.",
+      )
+      .addArgument(new Argument('<manifest>', "the batch's manifest"))
+      .addOption(new Option('--out <file>', 'write to this new file (mode 0600) instead of stdout'))
+      .action(async (manifest: string, values: UnopenedValues) => {
+        await done((await import('./links-command.js')).unopenedCommand(manifest, values));
+      }),
+  );
+  return links;
 }
 
 export function completionCommandSpec(done: ExitSink, root: () => Command): Command {

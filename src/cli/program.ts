@@ -10,6 +10,7 @@ import {
   completionCommandSpec,
   decodeCommandSpec,
   domainCommandSpec,
+  linksCommandSpec,
   runCommandSpec,
   scheduleCommandSpec,
   deliverCommandSpec,
@@ -72,8 +73,11 @@ export function buildProgram(done: ExitSink = async (code) => void (await code))
     deliverCommandSpec,
     statusCommandSpec,
     scheduleCommandSpec,
+    linksCommandSpec,
   ]) {
-    program.addCommand(configure(spec(done)));
+    const command = configure(spec(done));
+    for (const sub of command.commands) configure(sub);
+    program.addCommand(command);
   }
   program.addCommand(configure(completionCommandSpec(done, () => program)));
   return program;

@@ -19,13 +19,24 @@ function optionRow(option: Option): string {
   return `| \`${option.flags}\` | ${cell(option.description)}${notes.length > 0 ? ` (${notes.join('; ')})` : ''} |`;
 }
 
+/** A command's name as typed: `links revoke` for a subcommand. */
+function fullName(command: Command): string {
+  const parent = command.parent;
+  return parent && parent.parent ? `${parent.name()} ${command.name()}` : command.name();
+}
+
 function usage(command: Command): string {
-  return `meeting-tokens ${command.name()} ${command.usage()}`.trim();
+  return `meeting-tokens ${fullName(command)} ${command.usage()}`.trim();
+}
+
+/** The commands that run something: a command with subcommands stands for them. */
+function leaves(program: Command): Command[] {
+  return program.commands.flatMap((c) => (c.commands.length > 0 ? c.commands : [c]));
 }
 
 /** Markdown: the commands with their usage and summary, then each command's options as a table. */
 export function renderReference(program: Command): string {
-  const commands = program.commands;
+  const commands = leaves(program);
   const lines = ['```'];
   const width = Math.max(...commands.map((c) => usage(c).length));
   for (const command of commands) lines.push(`${usage(command).padEnd(width)}   ${command.summary()}`);
@@ -33,7 +44,7 @@ export function renderReference(program: Command): string {
   for (const command of commands) {
     const options = command.options.filter((o) => !o.hidden);
     if (options.length === 0) continue;
-    lines.push('', `\`${command.name()}\` options:`, '', '| option | meaning |', '|---|---|', ...options.map(optionRow));
+    lines.push('', `\`${fullName(command)}\` options:`, '', '| option | meaning |', '|---|---|', ...options.map(optionRow));
   }
   return lines.join('\n');
 }

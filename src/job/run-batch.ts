@@ -158,6 +158,7 @@ export async function runBatch(options: RunOptions): Promise<RunResult> {
     }
     const tooMany = overRejectRatio(counts, config.maxRejectRatio);
     if (!tooMany && !options.allowExpired && counts.written > 0) refuseExpiredBatch(counts.expMax, Date.now(), 'after signing');
+    await links?.flush();
     await options.beforePublish?.();
     const files = await publication.commitFiles(tooMany, signal);
     const tooManyMessage = tooMany

@@ -15,8 +15,16 @@ import type { ManifestLinks } from '../output/manifest.js';
 /** The SQLite file of a run whose job and flags name none (and no Redis is configured). */
 export const DEFAULT_LINKS_DB = 'links.db';
 
+/**
+ * Records are written in transactions of at least this many: each transaction rewrites the index
+ * pages it touches, and random ids touch many, so fewer, larger ones cost far less (measured:
+ * 200k records 3.4 CPU s in chunk-sized transactions, 2.5 s in 50k ones). Held meanwhile: ~10 MB.
+ */
+const WRITE_BATCH = 32_768;
+
 export class RunLinks {
   private links = 0;
+  private pending: NewLink[] = [];
 
   private constructor(
     private readonly store: LinkStore,
@@ -49,9 +57,17 @@ export class RunLinks {
   }
 
   async write(links: readonly NewLink[]): Promise<void> {
-    if (links.length === 0) return;
-    await this.store.write(this.runId, links);
-    this.links += links.length;
+    for (const link of links) this.pending.push(link);
+    if (this.pending.length >= WRITE_BATCH) await this.flush();
+  }
+
+  /** Writes what is held: before the manifest is published. */
+  async flush(): Promise<void> {
+    if (this.pending.length === 0) return;
+    const batch = this.pending;
+    this.pending = [];
+    await this.store.write(this.runId, batch);
+    this.links += batch.length;
   }
 
   /** The manifest's `links`. */

@@ -8,7 +8,8 @@
  * Links are resolvable only while their run's hash has `committed`.
  */
 import { MeetingTokensError } from '../errors.js';
-import { connectRedis, redisLocation, type RedisClient } from '../redis/redis-connect.js';
+import { connectRedis, type RedisClient } from '../redis/redis-connect.js';
+import { redisLocation } from '../redis/redis-url.js';
 import type { LinkLookup, LinkOpens, LinkRun, LinkStore, NewLink, RunStats } from './link-store.js';
 import { liveLink, lookup } from './lookup.js';
 

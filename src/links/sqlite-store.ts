@@ -96,6 +96,7 @@ export class SqliteLinkStore implements LinkStore {
       db.pragma('journal_mode = WAL');
       db.pragma('synchronous = NORMAL');
       db.pragma('busy_timeout = 10000');
+      db.pragma('cache_size = -65536');
       db.exec(SQLITE_SCHEMA);
     } catch (error) {
       throw new MeetingTokensError('CONFIG_INVALID', `links store ${path}: ${(error as Error).message}`);

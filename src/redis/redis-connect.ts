@@ -46,9 +46,3 @@ export async function connectRedis(url: string, variable = 'REDIS_URL', timeoutM
   }
   return client;
 }
-
-/** `url` without user name, password, query or fragment: what a manifest or a log may show. */
-export function redisLocation(url: string): string {
-  const parsed = new URL(url);
-  return `${parsed.protocol}//${parsed.host}${parsed.pathname === '' ? '' : parsed.pathname}`;
-}

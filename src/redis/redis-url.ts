@@ -32,3 +32,9 @@ export function checkRedisUrl(url: string, variable = 'REDIS_URL'): string {
   if (parsed.search !== '' || parsed.hash !== '') throw invalid(`no ?query or #fragment is used (${parsed.host})`);
   return parsed.host;
 }
+
+/** `url` without user name, password, query or fragment: what a manifest or a log may show. */
+export function redisLocation(url: string): string {
+  const parsed = new URL(url);
+  return `${parsed.protocol}//${parsed.host}${parsed.pathname === '' ? '' : parsed.pathname}`;
+}

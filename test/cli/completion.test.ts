@@ -44,6 +44,7 @@ describe('meeting-tokens completion', () => {
         'decode',
         'deliver',
         'domain',
+        'links',
         'run',
         'schedule',
         'status',
