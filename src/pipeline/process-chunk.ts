@@ -247,7 +247,8 @@ export function processRecords(records: readonly ParsedRecord[], ctx: ChunkConte
     if (groupRecords !== undefined) {
       pairHash('', key, hash, 0);
       groupRecords.add(hash, record.line, key, groupCells, fields);
-    } else if (plain) writeTokenRow(tokens, plan, fields, room, claims, token, joinBase, nbf, lastExpIso, exp, layout.escapeFormulas, shortUrl);
+    } else if (plain)
+      writeTokenRow(tokens, plan, fields, room, claims, token, joinBase, nbf, lastExpIso, exp, layout.escapeFormulas, shortUrl);
     else tokens.write(line);
     if (withEnds) rowEnds[written] = tokens.size;
     written++;
