@@ -9,7 +9,7 @@ import { hmacValid, runCli, tempDir, KEY, NOW, ROOT } from '../helpers.js';
 // publish every row of the roster in the columns its section describes, and the README must show
 // each file as it is.
 // Today's columns: the roster's passthrough columns, then the tokens file's own.
-const TODAY = ['Email', 'First Name', 'Last Name', 'Time Zone', ...TOKEN_COLUMNS];
+const TODAY = ['Email', 'First Name', 'Last Name', 'Time Zone', ...TOKEN_COLUMNS.filter((column) => column !== 'short_url')]; // short_url only with links:
 const EXAMPLES: Record<string, { header: string[]; jsonl?: boolean; bom?: boolean; crlf?: boolean }> = {
   generic: { header: TODAY },
   spreadsheet: {
