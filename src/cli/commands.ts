@@ -32,6 +32,7 @@ import type { StatusValues } from './status-command.js';
 import type { ScheduleValues } from './schedule-command.js';
 import type { DeliverValues } from './deliver-command.js';
 import type { RevokeValues, UnopenedValues } from './links-command.js';
+import type { ServeValues } from './serve-command.js';
 
 /** Receives each action's exit code. */
 export type ExitSink = (code: Promise<number>) => Promise<void>;
@@ -432,6 +433,62 @@ export function linksCommandSpec(done: ExitSink): Command {
       }),
   );
   return links;
+export function serveCommandSpec(done: ExitSink): Command {
+  return new Command('serve')
+    .summary('answer short join links, signing each token when its link is opened (long-running)')
+    .description(
+      'Answers GET /j/<id> from the link store: a token signed now from the stored claims with the API key ' +
+        '(DAILY_API_KEY or DAILY_API_KEY_FILE; iat now, nbf and exp as stored), and a redirect to ' +
+        'https://<domain>.daily.co/<room>?t=<token>. An expired link answers 410 with a page giving its expiry, a revoked ' +
+        'one 410, an unknown one 404 (past --not-found-limit per address and minute: 429). HEAD answers whether a link is ' +
+        'alive without signing or counting an open. Also /healthz and Prometheus /metrics. The store: Redis when ' +
+        'LINKS_REDIS_URL (or REDIS_URL) is set, else the SQLite file of --links-db.',
+    )
+    .addOption(
+      new Option('--port <n>', 'port to listen on (0: any free port)')
+        .argParser(wholeNumber('port', 0, 65535, 'a port number'))
+        .default(8080),
+    )
+    .addOption(new Option('--host <address>', 'address to listen on (0.0.0.0 in a container)').default('127.0.0.1'))
+    .addOption(new Option('--links-db <file>', 'the SQLite link store (when neither LINKS_REDIS_URL nor REDIS_URL is set)'))
+    .addOption(new Option('--domain-name <name>', 'the Daily subdomain links open: https://<name>.daily.co/<room>'))
+    .addOption(
+      new Option('--mint <mode>', 'at_click: sign a fresh token when the link is opened; stored: serve the token the batch signed')
+        .choices(['at_click', 'stored'])
+        .default('at_click'),
+    )
+    .addOption(
+      new Option(
+        '--page <mode>',
+        'redirect: GET goes to the room; join: GET shows a page whose button does (prefetching scanners open nothing)',
+      )
+        .choices(['redirect', 'join'])
+        .default('redirect'),
+    )
+    .addOption(
+      new Option('--not-found-limit <n>', 'unknown links answered per address and minute before 429')
+        .argParser(wholeNumber('not-found-limit', 1, 1_000_000))
+        .default(60),
+    )
+    .addOption(new Option('--trust-proxy', "take the client's address from the last X-Forwarded-For entry (behind an ingress or a proxy)"))
+    .addOption(
+      new Option('--grace <seconds>', 'on SIGTERM, SIGINT or SIGHUP, how long open requests may finish')
+        .argParser(numberFrom('grace', 0, 3600, 'seconds'))
+        .default(10),
+    )
+    .addOption(allowWeakKeyOption())
+    .addOption(logLevelOption())
+    .addOption(quietOption())
+    .addHelpText(
+      'after',
+      '\nKey rotation: rotate the key at Daily, then restart serve with the new key; every link keeps working\n' +
+        "(tokens are signed when opened). Links of --mint stored carry the old key's token and stop working.\n" +
+        'Replicas: several serve processes (hosts) share one Redis store; each answers any link.\n',
+    )
+    .action(async (values: ServeValues) => {
+      await import('./heap.js');
+      await done((await import('./serve-command.js')).serveCommand(values));
+    });
 }
 
 export function completionCommandSpec(done: ExitSink, root: () => Command): Command {

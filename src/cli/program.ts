@@ -14,6 +14,7 @@ import {
   runCommandSpec,
   scheduleCommandSpec,
   deliverCommandSpec,
+  serveCommandSpec,
   statusCommandSpec,
   verifyCommandSpec,
   type ExitSink,
@@ -74,6 +75,7 @@ export function buildProgram(done: ExitSink = async (code) => void (await code))
     statusCommandSpec,
     scheduleCommandSpec,
     linksCommandSpec,
+    serveCommandSpec,
   ]) {
     const command = configure(spec(done));
     for (const sub of command.commands) configure(sub);

@@ -9,16 +9,26 @@ import { Registry, Counter, Gauge, Histogram, collectDefaultMetrics } from 'prom
 import { MeetingTokensError } from '../errors.js';
 
 const LISTEN_PROBLEMS: Readonly<Record<string, string>> = {
-  EADDRINUSE: 'the port is already in use; pick another --metrics-port',
-  EACCES: 'not allowed to listen on that port (below 1024 needs privileges); pick another --metrics-port',
+  EADDRINUSE: 'the port is already in use; pick another',
+  EACCES: 'not allowed to listen on that port (below 1024 needs privileges); pick another',
   ENOTFOUND: 'no such host; give an address of this machine, e.g. 127.0.0.1 or 0.0.0.0',
   EAI_AGAIN: 'the host name could not be resolved; give an address of this machine, e.g. 127.0.0.1 or 0.0.0.0',
   EADDRNOTAVAIL: 'not an address of this machine; give one, e.g. 127.0.0.1 or 0.0.0.0',
 };
 
-function listenError(error: NodeJS.ErrnoException, port: number, host: string): MeetingTokensError {
+/**
+ * A failed listen as one line naming the flags (`--port 80 --host x: ...`), exit 2: the port
+ * taken, the host unknown or not this machine's.
+ */
+export function listenError(
+  error: NodeJS.ErrnoException,
+  port: number,
+  host: string,
+  flags = ['--metrics-port', '--metrics-host'],
+): MeetingTokensError {
   const why = LISTEN_PROBLEMS[error.code ?? ''] ?? 'cannot listen there';
-  return new MeetingTokensError('USAGE', `--metrics-port ${port} --metrics-host ${host}: ${why} (${error.code ?? error.name})`);
+  const withFlag = why.replace(/pick another$/, `pick another ${flags[0]}`);
+  return new MeetingTokensError('USAGE', `${flags[0]} ${port} ${flags[1]} ${host}: ${withFlag} (${error.code ?? error.name})`);
 }
 
 export class SchedulerMetrics {
