@@ -438,7 +438,8 @@ export function serveCommandSpec(done: ExitSink): Command {
     .summary('answer short join links, signing each token when its link is opened (long-running)')
     .description(
       'Answers GET /j/<id> from the link store: a token signed now from the stored claims with the API key ' +
-        '(DAILY_API_KEY or DAILY_API_KEY_FILE; iat now, nbf and exp as stored), and a redirect to ' +
+        '(DAILY_API_KEY or DAILY_API_KEY_FILE; iat now, nbf and exp as stored), or the token the batch signed when its job ' +
+        'says mint: stored, and a redirect to ' +
         'https://<domain>.daily.co/<room>?t=<token>. An expired link answers 410 with a page giving its expiry, a revoked ' +
         'one 410, an unknown one 404 (past --not-found-limit per address and minute: 429). HEAD answers whether a link is ' +
         'alive without signing or counting an open. Also /healthz and Prometheus /metrics. The store: Redis when ' +
@@ -451,11 +452,8 @@ export function serveCommandSpec(done: ExitSink): Command {
     )
     .addOption(new Option('--host <address>', 'address to listen on (0.0.0.0 in a container)').default('127.0.0.1'))
     .addOption(new Option('--links-db <file>', 'the SQLite link store (when neither LINKS_REDIS_URL nor REDIS_URL is set)'))
-    .addOption(new Option('--domain-name <name>', 'the Daily subdomain links open: https://<name>.daily.co/<room>'))
     .addOption(
-      new Option('--mint <mode>', 'at_click: sign a fresh token when the link is opened; stored: serve the token the batch signed')
-        .choices(['at_click', 'stored'])
-        .default('at_click'),
+      new Option('--domain-name <name>', "the Daily subdomain links open, https://<name>.daily.co/<room> (default: each link's batch's)"),
     )
     .addOption(
       new Option(
@@ -482,7 +480,7 @@ export function serveCommandSpec(done: ExitSink): Command {
     .addHelpText(
       'after',
       '\nKey rotation: rotate the key at Daily, then restart serve with the new key; every link keeps working\n' +
-        "(tokens are signed when opened). Links of --mint stored carry the old key's token and stop working.\n" +
+        "(tokens are signed when opened). Links of a batch with mint: stored serve the old key's token: they stop working.\n" +
         'Replicas: several serve processes (hosts) share one Redis store; each answers any link.\n',
     )
     .action(async (values: ServeValues) => {

@@ -7,7 +7,7 @@ import { listenError } from '../schedule/metrics.js';
 import { keyFingerprint } from '../sign/fingerprint.js';
 import { createSigner } from '../sign/signer.js';
 import { createLinkServer } from '../serve/link-server.js';
-import type { MintMode, PageMode } from '../serve/link-answer.js';
+import type { PageMode } from '../serve/link-answer.js';
 import { openLinkSource } from '../serve/open-link-source.js';
 import { ServeMetrics } from '../serve/serve-metrics.js';
 import { effectiveLogLevel, type LogLevel } from './options.js';
@@ -19,7 +19,6 @@ export interface ServeValues {
   host: string;
   linksDb?: string;
   domainName?: string;
-  mint: MintMode;
   page: PageMode;
   notFoundLimit: number;
   trustProxy?: boolean;
@@ -31,10 +30,7 @@ export interface ServeValues {
 
 export async function serveCommand(values: ServeValues): Promise<number> {
   const log = createLogger(effectiveLogLevel(values.logLevel, values.quiet));
-  if (values.domainName === undefined) {
-    throw new MeetingTokensError('USAGE', 'serve needs --domain-name (links open https://<name>.daily.co/<room>)');
-  }
-  if (!/^[A-Za-z0-9-]{1,63}$/.test(values.domainName)) {
+  if (values.domainName !== undefined && !/^[A-Za-z0-9-]{1,63}$/.test(values.domainName)) {
     throw new MeetingTokensError('USAGE', '--domain-name: letters, digits and -, as in https://<name>.daily.co');
   }
   // The server signs every token it hands out, so it needs the key the batch would have used; the
@@ -48,7 +44,6 @@ export async function serveCommand(values: ServeValues): Promise<number> {
       source: source.source,
       sign: createSigner(apiKey.key),
       domainName: values.domainName,
-      mint: values.mint,
       page: values.page,
       notFoundPerMinute: values.notFoundLimit,
       trustProxy: values.trustProxy ?? false,
@@ -69,7 +64,6 @@ export async function serveCommand(values: ServeValues): Promise<number> {
           host: values.host,
           port,
           store: source.description,
-          mint: values.mint,
           page: values.page,
           keyFingerprint: keyFingerprint(apiKey.key),
         },

@@ -29,7 +29,7 @@ export interface LinkServerOptions extends LinkSettings {
 }
 
 const COMMON = { 'cache-control': 'no-store', 'referrer-policy': 'no-referrer', 'x-content-type-options': 'nosniff' } as const;
-const HTML = { ...COMMON, 'content-type': 'text/html; charset=utf-8' } as const;
+const HTML = { ...COMMON, 'content-type': 'text/html; charset=utf-8', 'content-security-policy': pagePolicy() } as const;
 const METHODS: ReadonlySet<string> = new Set<LinkMethod>(['GET', 'HEAD', 'POST']);
 
 /** A link named in a log line: a hash prefix, never the id (it opens the meeting). */
@@ -45,7 +45,6 @@ export function createLinkServer(options: LinkServerOptions): LinkServer {
   const { log, metrics, source } = options;
   const clock = options.clock ?? Date.now;
   const limit = new NotFoundLimit(options.notFoundPerMinute, 60_000);
-  const pageHeaders = { ...HTML, 'content-security-policy': pagePolicy(options.domainName) };
   let draining = false;
 
   const clientAddress = (req: IncomingMessage): string => {
@@ -76,27 +75,27 @@ export function createLinkServer(options: LinkServerOptions): LinkServer {
     }
     if (!plausibleId(id)) return notFound(res, address, now);
     const ref = linkRef(id);
-    const answer = answerLink(await source.lookup(id), method as LinkMethod, now, options);
+    const answer = answerLink(await source.get(id, Math.floor(now / 1000)), method as LinkMethod, now, options);
     switch (answer.kind) {
       case 'missing':
         return notFound(res, address, now);
       case 'gone':
         metrics.gone.inc({ reason: answer.reason });
-        res.writeHead(410, pageHeaders).end(answer.html);
+        res.writeHead(410, HTML).end(answer.html);
         break;
       case 'alive':
         res.writeHead(200, HTML).end();
         break;
       case 'page':
-        res.writeHead(200, pageHeaders).end(answer.html);
+        res.writeHead(200, { ...HTML, 'content-security-policy': pagePolicy(answer.domainName) }).end(answer.html);
         break;
       case 'unsigned':
-        log.error({ link: ref }, 'mint: stored, but the link has no stored token; answered 500');
+        log.error({ link: ref }, 'the batch says mint: stored, but the link has no stored token; answered 500');
         res.writeHead(500, HTML).end();
         break;
       case 'open':
         try {
-          await source.recordOpen(id, now);
+          await source.recordOpen(id, Math.floor(now / 1000));
         } catch (error) {
           // The guest still gets into the meeting; only the count is lost, and the metric says so.
           metrics.storeErrors.inc();

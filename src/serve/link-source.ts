@@ -1,25 +1,34 @@
 /**
- * What `serve` needs from the link store: look a link up by id, and record that it was opened.
- * The store itself (SQLite or Redis) lives with the link records; this is the narrow view the HTTP
- * side is written against.
+ * What `serve` needs from the link store (src/links): look a link up by id, and count an open.
+ * A narrow view, so that the HTTP side depends on two methods, not on the whole store.
  */
 
-/** A live link: what to sign at click time, or the token the batch signed. */
+/** The part of a link's run that decides how it is served. */
+export interface ServedRun {
+  /** Links lead to `https://<domainName>.daily.co/<room>`. */
+  domainName: string;
+  /** `at_click`: a token signed when the link is opened; `stored`: the token the batch signed. */
+  mint: 'at_click' | 'stored';
+}
+
+/** A link as `serve` reads it. */
 export interface ServedLink {
   room: string;
   /** The claims to sign, without `iat` (set at click time). */
   claims: Readonly<Record<string, unknown>>;
-  /** Unix seconds; the link answers 410 from then on. */
   exp: number;
-  /** The token the batch signed, for `mint: stored`. */
-  token?: string | undefined;
+  /** The token the batch signed (kept for `mint: stored` only). */
+  token: string | null;
+  run: ServedRun;
 }
 
-export type LinkLookup = { kind: 'live'; link: ServedLink } | { kind: 'revoked' } | { kind: 'missing' };
+export type ServedLookup =
+  { status: 'live'; link: ServedLink } | { status: 'expired'; exp: number } | { status: 'revoked' } | { status: 'unknown' };
 
 export interface LinkSource {
-  lookup(id: string): Promise<LinkLookup> | LinkLookup;
-  /** Counts one open of the link at `at` (unix milliseconds). */
-  recordOpen(id: string, at: number): Promise<void> | void;
-  close(): Promise<void> | void;
+  /** `now` in unix seconds decides expiry. */
+  get(id: string, now: number): Promise<ServedLookup>;
+  /** Counts one open at `at` (unix seconds). */
+  recordOpen(id: string, at: number): Promise<unknown>;
+  close(): Promise<void>;
 }

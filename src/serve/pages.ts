@@ -4,9 +4,13 @@
  * script, no external resource; the content security policy allows none.
  */
 
-/** Answers that are pages carry this policy: inline style only; forms post back here or to Daily. */
-export function pagePolicy(domainName: string): string {
-  return `default-src 'none'; style-src 'unsafe-inline'; form-action 'self' https://${domainName}.daily.co; frame-ancestors 'none'; base-uri 'none'`;
+/**
+ * The content security policy of a page: inline style only, never framed; the join page's form
+ * may post back here and follow the redirect to the room at Daily, other pages have no form.
+ */
+export function pagePolicy(formDomainName?: string): string {
+  const form = formDomainName === undefined ? "'none'" : `'self' https://${formDomainName}.daily.co`;
+  return `default-src 'none'; style-src 'unsafe-inline'; form-action ${form}; frame-ancestors 'none'; base-uri 'none'`;
 }
 
 const STYLE =

@@ -2,21 +2,24 @@ import { describe, expect, it } from 'vitest';
 import { jwtVerify } from 'jose';
 import { createSigner } from '../../src/sign/signer.js';
 import { answerLink, plausibleId, type LinkSettings } from '../../src/serve/link-answer.js';
-import type { LinkLookup } from '../../src/serve/link-source.js';
+import type { ServedLink, ServedLookup } from '../../src/serve/link-source.js';
 import { KEY, DOMAIN_ID } from '../helpers.js';
 
 const NOW_MS = Date.parse('2026-11-28T12:00:00Z');
 const EXP = NOW_MS / 1000 + 3600;
-const live: LinkLookup = {
-  kind: 'live',
-  link: {
-    room: 'standup',
-    claims: { r: 'standup', d: DOMAIN_ID, u: 'Ada', nbf: EXP - 7200, exp: EXP, iat: 1 },
-    exp: EXP,
-    token: 'stored.tok.en',
-  },
+const link: ServedLink = {
+  room: 'standup',
+  claims: { r: 'standup', d: DOMAIN_ID, u: 'Ada', nbf: EXP - 7200, exp: EXP, iat: 1 },
+  exp: EXP,
+  token: 'stored.tok.en',
+  run: { domainName: 'acme', mint: 'at_click' },
 };
-const settings: LinkSettings = { sign: createSigner(KEY), domainName: 'acme', mint: 'at_click', page: 'redirect' };
+const live: ServedLookup = { status: 'live', link };
+const stored = (token: string | null): ServedLookup => ({
+  status: 'live',
+  link: { ...link, token, run: { domainName: 'acme', mint: 'stored' } },
+});
+const settings: LinkSettings = { sign: createSigner(KEY), page: 'redirect' };
 
 describe('answer to /j/<id>', () => {
   it('GET signs a token now from the stored claims (iat now; nbf and exp as stored) and redirects 302 to the room', async () => {
@@ -30,11 +33,18 @@ describe('answer to /j/<id>', () => {
     expect(payload).toEqual({ r: 'standup', d: DOMAIN_ID, u: 'Ada', nbf: EXP - 7200, exp: EXP, iat: NOW_MS / 1000 });
   });
 
-  it('mint: stored serves the batch token; a record without one is a 500, not a token signed anyway', () => {
-    const answer = answerLink(live, 'GET', NOW_MS, { ...settings, mint: 'stored' });
-    expect(answer).toEqual({ kind: 'open', status: 302, location: 'https://acme.daily.co/standup?t=stored.tok.en' });
-    const without: LinkLookup = { kind: 'live', link: { ...live.link, token: undefined } } as LinkLookup;
-    expect(answerLink(without, 'GET', NOW_MS, { ...settings, mint: 'stored' }).kind).toBe('unsigned');
+  it('a batch with mint: stored gets its own token; a record without one is a 500, not a token signed anyway', () => {
+    expect(answerLink(stored('stored.tok.en'), 'GET', NOW_MS, settings)).toEqual({
+      kind: 'open',
+      status: 302,
+      location: 'https://acme.daily.co/standup?t=stored.tok.en',
+    });
+    expect(answerLink(stored(null), 'GET', NOW_MS, settings).kind).toBe('unsigned');
+  });
+
+  it('--domain-name overrides the batch domain', () => {
+    const answer = answerLink(live, 'GET', NOW_MS, { ...settings, domainName: 'renamed' });
+    expect(answer.kind === 'open' && answer.location).toMatch(/^https:\/\/renamed\.daily\.co\/standup\?t=/);
   });
 
   it('page: join answers the page on GET (no token in it) and opens the room on POST with 303', () => {
@@ -55,13 +65,12 @@ describe('answer to /j/<id>', () => {
     expect(signed).toBe(0);
   });
 
-  it('expired from exp on (410 with the expiry time), revoked 410, missing 404', () => {
-    const atExp = answerLink(live, 'GET', EXP * 1000, settings);
-    expect(atExp.kind === 'gone' && atExp.reason).toBe('expired');
-    if (atExp.kind === 'gone') expect(atExp.html).toContain('2026-11-28 13:00 UTC');
-    expect(answerLink(live, 'GET', EXP * 1000 - 1, settings).kind).toBe('open');
-    expect(answerLink({ kind: 'revoked' }, 'GET', NOW_MS, settings)).toMatchObject({ status: 410, reason: 'revoked' });
-    expect(answerLink({ kind: 'missing' }, 'HEAD', NOW_MS, settings)).toMatchObject({ status: 404 });
+  it('expired: 410 with the expiry time; revoked 410; unknown 404', () => {
+    const expired = answerLink({ status: 'expired', exp: EXP }, 'GET', EXP * 1000, settings);
+    expect(expired.kind === 'gone' && expired.reason).toBe('expired');
+    if (expired.kind === 'gone') expect(expired.html).toContain('2026-11-28 13:00 UTC');
+    expect(answerLink({ status: 'revoked' }, 'GET', NOW_MS, settings)).toMatchObject({ status: 410, reason: 'revoked' });
+    expect(answerLink({ status: 'unknown' }, 'HEAD', NOW_MS, settings)).toMatchObject({ status: 404 });
   });
 
   it('only base62 ids up to 64 characters are looked up', () => {
