@@ -14,6 +14,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { writeRoster, writeNarrowRoster, writeRepeatingRoster } from './roster.mjs';
 import { measure } from './measure.mjs';
+import { benchServe } from './serve.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = join(here, '..');
@@ -131,6 +132,8 @@ try {
   const memory = [];
   for (const n of memoryRows) memory.push(n === rows ? parallel : await ours(n));
   const narrow = narrowRows > 0 ? await ours(narrowRows, [], true) : undefined;
+  // meeting-tokens serve: redirects/s and p99 on SQLite and Redis against a bare node:http 302.
+  const serve = await benchServe();
 
   const line = (name, r) =>
     `| ${name} | ${fmt(r.rows)} | ${r.wall.toFixed(2)} | ${fmt(rate(r))} | ${r.cpu.toFixed(2)} | ${mb(r.peakRss)} | ${(rate(parallel) / rate(r)).toFixed(1)}x |`;
@@ -164,6 +167,8 @@ try {
     '',
     `Peak RSS spread across the series of realistic rows: ${spread.toFixed(0)}% (max/min - 1).`,
     `Short links add ${((linked.wall / parallel.wall - 1) * 100).toFixed(0)}% wall time and ${((linked.cpu / parallel.cpu - 1) * 100).toFixed(0)}% CPU to a ${fmt(rows)}-row run; peak RSS ${mb(linked.peakRss)} MB with links, ${mb(parallel.peakRss)} MB without.`,
+    '',
+    ...serve,
   ].join('\n');
   console.log(report);
 

@@ -36,12 +36,12 @@ export async function serveCommand(values: ServeValues): Promise<number> {
   // The server signs every token it hands out, so it needs the key the batch would have used; the
   // demo key never serves (its tokens open nothing).
   const apiKey = loadApiKey(process.env, { allowWeakKey: values.allowWeakKey ?? false, demoAllowed: false });
+  const store = await openLinkSource(values.linksDb, process.env);
   const signals = trapStopSignals();
-  const source = await openLinkSource({ linksDb: values.linksDb, env: process.env });
   try {
     const metrics = new ServeMetrics();
     const { server, drain } = createLinkServer({
-      source: source.source,
+      source: store,
       sign: createSigner(apiKey.key),
       domainName: values.domainName,
       page: values.page,
@@ -63,7 +63,7 @@ export async function serveCommand(values: ServeValues): Promise<number> {
         {
           host: values.host,
           port,
-          store: source.description,
+          store: store.location,
           page: values.page,
           keyFingerprint: keyFingerprint(apiKey.key),
         },
@@ -76,7 +76,7 @@ export async function serveCommand(values: ServeValues): Promise<number> {
     log.info('serve stopped');
     return 0;
   } finally {
-    await source.source.close();
+    await store.close();
     signals.release();
   }
 }

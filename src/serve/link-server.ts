@@ -129,7 +129,8 @@ export function createLinkServer(options: LinkServerOptions): LinkServer {
         () => res.writeHead(500, COMMON).end(),
       );
     } else {
-      notFound(res, clientAddress(req), clock());
+      // Not a link (a browser's /favicon.ico, say): not counted against the address.
+      res.writeHead(404, HTML).end(NOT_FOUND_PAGE);
     }
   });
 

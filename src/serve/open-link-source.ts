@@ -1,17 +1,20 @@
 /**
- * The link store `serve` reads: Redis when LINKS_REDIS_URL (or REDIS_URL) is set, else the SQLite
- * file of --links-db.
+ * The link store `serve` reads: Redis when LINKS_REDIS_URL is set, else the SQLite file of
+ * --links-db, else Redis at REDIS_URL (the store's own order, links/open-store.ts). Unlike a run,
+ * serve never creates a SQLite file: a path that does not exist is a mistake in the flags.
  */
+import { existsSync } from 'node:fs';
 import { MeetingTokensError } from '../errors.js';
-import type { LinkSource } from './link-source.js';
+import type { LinkStore } from '../links/link-store.js';
+import { chooseStore, openLinkStore } from '../links/open-store.js';
 
-export interface OpenedSource {
-  source: LinkSource;
-  /** For the start-up log line: the kind of store and where, without credentials. */
-  description: string;
-}
-
-export async function openLinkSource(options: { linksDb?: string | undefined; env: NodeJS.ProcessEnv }): Promise<OpenedSource> {
-  void options;
-  throw new MeetingTokensError('USAGE', 'no link store yet');
+export async function openLinkSource(linksDb: string | undefined, env: NodeJS.ProcessEnv): Promise<LinkStore> {
+  if (linksDb === undefined && !env['LINKS_REDIS_URL'] && !env['REDIS_URL']) {
+    throw new MeetingTokensError('USAGE', 'serve needs a link store: --links-db <file> (SQLite), or LINKS_REDIS_URL or REDIS_URL (Redis)');
+  }
+  const choice = chooseStore(linksDb, linksDb ?? '', env);
+  if (choice.kind === 'sqlite' && !existsSync(choice.path)) {
+    throw new MeetingTokensError('USAGE', `--links-db ${choice.path}: no such file; give the store a run with links wrote`);
+  }
+  return openLinkStore(choice);
 }

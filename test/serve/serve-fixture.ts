@@ -1,0 +1,91 @@
+/**
+ * `meeting-tokens serve` as a user runs it (the built CLI, a real store), for the tests: links
+ * written to the store as a run writes them, a server started and stopped by signal, requests
+ * over real HTTP.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
+import { LinkIds } from '../../src/links/link-id.js';
+import type { LinkRun, LinkStore, NewLink } from '../../src/links/link-store.js';
+import { CLI, DOMAIN_ID, KEY } from '../helpers.js';
+
+const ids = new LinkIds();
+let runs = 0;
+
+export interface SeedLink {
+  room?: string;
+  user?: string;
+  exp: number;
+  nbf?: number;
+  token?: string;
+}
+
+/** Writes a committed batch of links (as a run does); returns the run id and the links' ids, in order. */
+export async function seedLinks(store: LinkStore, links: SeedLink[], over: Partial<LinkRun> = {}): Promise<{ runId: string; ids: string[] }> {
+  const run: LinkRun = {
+    runId: `00000000-0000-4000-9000-${String(++runs).padStart(12, '0')}`,
+    job: 'serve-test',
+    domainId: DOMAIN_ID,
+    domainName: 'acme',
+    mint: 'at_click',
+    createdAt: Math.floor(Date.now() / 1000) - 60,
+    ...over,
+  };
+  const records: NewLink[] = links.map((link, i) => {
+    const room = link.room ?? 'standup';
+    const claims = { r: room, d: DOMAIN_ID, u: link.user ?? `Guest ${i}`, ud: `u${i}`, ...(link.nbf ? { nbf: link.nbf } : {}), exp: link.exp };
+    return {
+      id: ids.id(),
+      room,
+      claimsJson: JSON.stringify(claims),
+      nbf: link.nbf ?? null,
+      exp: link.exp,
+      line: i + 2,
+      userId: `u${i}`,
+      token: link.token ?? null,
+    };
+  });
+  await store.beginRun(run);
+  await store.write(run.runId, records);
+  await store.commitRun(run.runId);
+  return { runId: run.runId, ids: records.map((r) => r.id) };
+}
+
+export interface RunningServe {
+  child: ChildProcess;
+  base: string;
+  stderr: () => string;
+  /** SIGTERM, then the exit code. */
+  stop: () => Promise<number | null>;
+}
+
+/** Starts `serve` on a free port (--port 0) and resolves once it says where it listens. */
+export async function startServe(args: string[], env: Record<string, string | undefined> = {}): Promise<RunningServe> {
+  const childEnv: NodeJS.ProcessEnv = { ...process.env, DAILY_API_KEY: KEY, LINKS_REDIS_URL: undefined, REDIS_URL: undefined, ...env };
+  for (const [k, v] of Object.entries(childEnv)) if (v === undefined) delete childEnv[k];
+  const child = spawn(process.execPath, [CLI, 'serve', '--port', '0', ...args], { env: childEnv, stdio: ['ignore', 'pipe', 'pipe'] });
+  let stderr = '';
+  const exit = once(child, 'close').then(([code]) => code as number | null);
+  const base = await new Promise<string>((resolve, reject) => {
+    child.stderr!.on('data', (d: Buffer) => {
+      stderr += d.toString();
+      const at = /serving links on (http:\/\/[^/]+)\/j\//.exec(stderr);
+      if (at) resolve(at[1]!);
+    });
+    void exit.then((code) => reject(new Error(`serve exited ${code} before listening: ${stderr}`)));
+  });
+  return {
+    child,
+    base,
+    stderr: () => stderr,
+    stop: async () => {
+      child.kill('SIGTERM');
+      return exit;
+    },
+  };
+}
+
+/** A request that does not follow redirects. */
+export function request(url: string, init: RequestInit = {}): Promise<Response> {
+  return fetch(url, { redirect: 'manual', ...init });
+}
