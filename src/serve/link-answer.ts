@@ -27,13 +27,6 @@ export type LinkAnswer =
 /** GET and HEAD look; POST is the join page's button. */
 export type LinkMethod = 'GET' | 'HEAD' | 'POST';
 
-const ID = /^[0-9A-Za-z]{1,64}$/;
-
-/** Whether `id` can be a link id at all (an id of another shape is answered 404 without a lookup). */
-export function plausibleId(id: string): boolean {
-  return ID.test(id);
-}
-
 /** The answer to `method` on a link the store found as `found` (looked up at `nowMs`). */
 export function answerLink(found: ServedLookup, method: LinkMethod, nowMs: number, settings: LinkSettings): LinkAnswer {
   if (found.status === 'unknown') return { kind: 'missing', status: 404, html: NOT_FOUND_PAGE };

@@ -12,7 +12,8 @@ import { performance } from 'node:perf_hooks';
 import type { Logger } from 'pino';
 import { keyFingerprint } from '../sign/fingerprint.js';
 import type { LinkSource } from './link-source.js';
-import { answerLink, plausibleId, type LinkMethod, type LinkSettings } from './link-answer.js';
+import { isLinkId } from '../links/link-id.js';
+import { answerLink, type LinkMethod, type LinkSettings } from './link-answer.js';
 import { NotFoundLimit } from './not-found-limit.js';
 import { NOT_FOUND_PAGE, TOO_MANY_PAGE, pagePolicy } from './pages.js';
 import type { ServeMetrics } from './serve-metrics.js';
@@ -73,7 +74,8 @@ export function createLinkServer(options: LinkServerOptions): LinkServer {
       res.writeHead(429, { ...HTML, 'retry-after': String(Math.ceil(blocked / 1000)) }).end(TOO_MANY_PAGE);
       return;
     }
-    if (!plausibleId(id)) return notFound(res, address, now);
+    // Not an id's shape: 404 without asking the store.
+    if (!isLinkId(id)) return notFound(res, address, now);
     const ref = linkRef(id);
     const answer = answerLink(await source.get(id, Math.floor(now / 1000)), method as LinkMethod, now, options);
     switch (answer.kind) {

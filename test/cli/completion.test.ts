@@ -47,6 +47,7 @@ describe('meeting-tokens completion', () => {
         'links',
         'run',
         'schedule',
+        'serve',
         'status',
         'verify',
       ].sort(),

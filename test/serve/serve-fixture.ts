@@ -21,7 +21,11 @@ export interface SeedLink {
 }
 
 /** Writes a committed batch of links (as a run does); returns the run id and the links' ids, in order. */
-export async function seedLinks(store: LinkStore, links: SeedLink[], over: Partial<LinkRun> = {}): Promise<{ runId: string; ids: string[] }> {
+export async function seedLinks(
+  store: LinkStore,
+  links: SeedLink[],
+  over: Partial<LinkRun> = {},
+): Promise<{ runId: string; ids: string[] }> {
   const run: LinkRun = {
     runId: `00000000-0000-4000-9000-${String(++runs).padStart(12, '0')}`,
     job: 'serve-test',
@@ -33,7 +37,14 @@ export async function seedLinks(store: LinkStore, links: SeedLink[], over: Parti
   };
   const records: NewLink[] = links.map((link, i) => {
     const room = link.room ?? 'standup';
-    const claims = { r: room, d: DOMAIN_ID, u: link.user ?? `Guest ${i}`, ud: `u${i}`, ...(link.nbf ? { nbf: link.nbf } : {}), exp: link.exp };
+    const claims = {
+      r: room,
+      d: DOMAIN_ID,
+      u: link.user ?? `Guest ${i}`,
+      ud: `u${i}`,
+      ...(link.nbf ? { nbf: link.nbf } : {}),
+      exp: link.exp,
+    };
     return {
       id: ids.id(),
       room,

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { jwtVerify, decodeJwt } from 'jose';
 import type { LinkStore } from '../../src/links/link-store.js';
 import { openLinkStore } from '../../src/links/open-store.js';
-import { DOMAIN_ID, KEY, keyLeak, tempDir } from '../helpers.js';
+import { DOMAIN_ID, KEY, keyLeak, runCli, tempDir } from '../helpers.js';
 import { startTestRedis, type TestRedis } from '../redis-server.js';
 import { request, seedLinks, startServe, type RunningServe } from './serve-fixture.js';
 
@@ -157,6 +157,25 @@ describe('meeting-tokens serve on a SQLite store', () => {
     ids.forEach((id) => secrets.add(id));
     const server = await serve(['--links-db', dbPath]);
     expect(roomToken(await request(`${server.base}/j/${ids[0]}`))).toBe(batchToken);
+  });
+});
+
+describe('meeting-tokens serve: start-up mistakes are one line, exit 2', () => {
+  it('no store, a SQLite file that does not exist, a port in use, a bad domain name', async () => {
+    const env = { LINKS_REDIS_URL: undefined, REDIS_URL: undefined };
+    const none = await runCli(['serve'], { env });
+    expect([none.code, none.stderr]).toEqual([2, expect.stringMatching(/^meeting-tokens: serve needs a link store: --links-db/)]);
+    const missing = await runCli(['serve', '--links-db', join(dir, 'nope.db')], { env });
+    expect([missing.code, missing.stderr]).toEqual([2, expect.stringContaining('nope.db: no such file')]);
+    const taken = await serve(['--links-db', dbPath]);
+    const port = new URL(taken.base).port;
+    const busy = await runCli(['serve', '--links-db', dbPath, '--port', port], { env });
+    expect([busy.code, busy.stderr]).toEqual([
+      2,
+      expect.stringContaining(`--port ${port} --host 127.0.0.1: the port is already in use; pick another --port`),
+    ]);
+    const domain = await runCli(['serve', '--links-db', dbPath, '--domain-name', 'acme.daily.co'], { env });
+    expect([domain.code, domain.stderr]).toEqual([2, expect.stringContaining('--domain-name: letters, digits and -')]);
   });
 });
 
