@@ -3,7 +3,8 @@ import { join } from 'node:path';
 import { jwtVerify, decodeJwt } from 'jose';
 import type { LinkStore } from '../../src/links/link-store.js';
 import { openLinkStore } from '../../src/links/open-store.js';
-import { DOMAIN_ID, KEY, keyLeak, runCli, tempDir } from '../helpers.js';
+import { DOMAIN_ID, KEY, keyLeak, readCsv, runCli, tempDir, writeFile } from '../helpers.js';
+import { readdirSync } from 'node:fs';
 import { startTestRedis, type TestRedis } from '../redis-server.js';
 import { request, seedLinks, startServe, type RunningServe } from './serve-fixture.js';
 
@@ -157,6 +158,52 @@ describe('meeting-tokens serve on a SQLite store', () => {
     ids.forEach((id) => secrets.add(id));
     const server = await serve(['--links-db', dbPath]);
     expect(roomToken(await request(`${server.base}/j/${ids[0]}`))).toBe(batchToken);
+  });
+});
+
+describe('meeting-tokens run with links, then serve', () => {
+  it("a row's short_url opens its room with a token of the row's claims, signed at click time", async () => {
+    const work = tempDir('mt-serve-run-');
+    writeFile(work, 'roster.csv', 'room,name,user_id\nstandup,Ada Lovelace,u-1\nretro,"Grace, Hopper",u-2\n');
+    const runArgs = ['--links-base-url', 'https://join.example.com', '--links-db', dbPath];
+    const withLinks = await runCli(
+      [
+        'run',
+        '--roster',
+        join(work, 'roster.csv'),
+        '--out',
+        join(work, 'out2'),
+        '--domain-id',
+        DOMAIN_ID,
+        '--domain-name',
+        'acme',
+        '--ttl',
+        '2h',
+        ...runArgs,
+      ],
+      { env: { LINKS_REDIS_URL: undefined, REDIS_URL: undefined } },
+    );
+    expect(withLinks.code).toBe(0);
+    const linked = readCsv(
+      join(
+        work,
+        'out2',
+        readdirSync(join(work, 'out2')).find((n) => n.endsWith('.csv') && !n.endsWith('.rejects.csv'))!,
+      ),
+    );
+    const server = await serve(['--links-db', dbPath]);
+    for (const row of linked) {
+      const path = new URL(row['short_url']!).pathname;
+      secrets.add(path.slice(3));
+      const response = await request(`${server.base}${path}`);
+      expect(response.status).toBe(302);
+      const token = roomToken(response, row['room_name']);
+      const { payload } = await jwtVerify(token, secret(KEY));
+      const { iat: signedAt, ...batchClaims } = decodeJwt(row['token']!);
+      const { iat, ...clickClaims } = payload;
+      expect(clickClaims).toEqual(batchClaims);
+      expect(iat).toBeGreaterThanOrEqual(signedAt!);
+    }
   });
 });
 
