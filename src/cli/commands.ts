@@ -433,6 +433,8 @@ export function linksCommandSpec(done: ExitSink): Command {
       }),
   );
   return links;
+}
+
 export function serveCommandSpec(done: ExitSink): Command {
   return new Command('serve')
     .summary('answer short join links, signing each token when its link is opened (long-running)')
