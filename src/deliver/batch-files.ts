@@ -3,7 +3,6 @@
  * sha256 }` under `files` (tokens, rejects, and whatever else a version lists there, in order),
  * then the manifest itself, which goes last everywhere: it is the batch's commit point.
  */
-import { createReadStream } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { createHash } from 'node:crypto';
 import { basename, dirname, join } from 'node:path';
@@ -77,13 +76,6 @@ export async function readPublishedBatch(manifestPath: string): Promise<Publishe
     status: String(manifest['status']),
     files: [...listed, manifestFile].map((file) => ({ ...file, path: join(dir, file.name) })),
   };
-}
-
-/** The SHA-256 (hex) of a local file, read as a stream. */
-export async function fileSha256(path: string): Promise<string> {
-  const hash = createHash('sha256');
-  for await (const chunk of createReadStream(path)) hash.update(chunk as Buffer);
-  return hash.digest('hex');
 }
 
 /** A local file that no longer matches its manifest is not sent: the manifest would then lie. */

@@ -9,7 +9,8 @@
 import { createReadStream } from 'node:fs';
 import type { S3Address, S3Entry } from '../config/deliver-schema.js';
 import { PermanentError } from './retry.js';
-import { changedFileError, fileSha256, type BatchFile } from './batch-files.js';
+import { changedFileError, type BatchFile } from './batch-files.js';
+import { fileSha256 } from '../files/file-sha256.js';
 import type { Connect, Session } from './session.js';
 
 const MIB = 1024 * 1024;

@@ -4,8 +4,7 @@
  * Notifications never change a run's outcome: each failure is one warning line, and the run
  * exits with its own code. They cost a run at most their deadline (all in parallel).
  */
-import { createHash } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
+import { fileSha256 } from '../files/file-sha256.js';
 import type { Logger } from 'pino';
 import type { NotifySettings } from '../config/notify-settings.js';
 import { urlOrigin } from '../config/notify-settings.js';
@@ -80,7 +79,7 @@ export async function notifiedRun<R extends NotifiableResult>(
       slot: context.slot,
       startedAt,
       finishedAt: new Date(),
-      manifestSha256: outcome.manifestPath ? await fileSha256(outcome.manifestPath) : null,
+      manifestSha256: outcome.manifestPath ? await manifestSha256(outcome.manifestPath) : null,
     };
     await startPing; // so that /start never arrives after the finishing ping
     await notify(settings, full, context, notifyLimits(env)).catch((error: unknown) =>
@@ -181,9 +180,6 @@ function warnPing(context: NotifyContext, url: string, what: string, outcome: { 
     context.log.warn({ job: context.job, heartbeat: urlOrigin(url) }, `heartbeat ${what} ping (${urlOrigin(url)}) failed: ${problem}`);
 }
 
-async function fileSha256(path: string): Promise<string | null> {
-  return readFile(path).then(
-    (bytes) => createHash('sha256').update(bytes).digest('hex'),
-    () => null,
-  );
+function manifestSha256(path: string): Promise<string | null> {
+  return fileSha256(path).catch(() => null);
 }

@@ -3,10 +3,9 @@
  * reads a single token: that the file is the one published (bytes and SHA-256), that it holds as
  * many tokens as were written, and that the key at hand is the one that signed them.
  */
-import { createReadStream } from 'node:fs';
 import { readFile, stat } from 'node:fs/promises';
-import { createHash } from 'node:crypto';
 import { MeetingTokensError } from '../errors.js';
+import { fileSha256 } from '../files/file-sha256.js';
 import { basename, dirname, join } from 'node:path';
 import { SUFFIX } from '../job/batch-name.js';
 
@@ -81,9 +80,7 @@ export async function checkPublishedFile(file: string, manifest: PublishedManife
   const differs = `${file} is not the file ${manifestPath} records (truncated or edited?)`;
   const size = (await stat(file)).size;
   if (size !== recorded.bytes) throw failed(`${differs}: ${size} bytes, the manifest records ${recorded.bytes}`, file);
-  const hash = createHash('sha256');
-  for await (const chunk of createReadStream(file) as AsyncIterable<Buffer>) hash.update(chunk);
-  const sha256 = hash.digest('hex');
+  const sha256 = await fileSha256(file);
   if (sha256 !== recorded.sha256) {
     throw failed(`${differs}: SHA-256 ${sha256.slice(0, 12)}..., the manifest records ${recorded.sha256.slice(0, 12)}...`, file);
   }
