@@ -9,6 +9,7 @@ import { MAX_TTL_LIMIT_SECONDS, parseDuration } from './duration.js';
 import { UUID, SUBDOMAIN, type JobFile } from './job-schema.js';
 import { PROFILES, type ProfileName } from '../output/profiles.js';
 import type { OutputFormat } from '../output/layout.js';
+import { fileLimits, partLimits, type FileLimits } from '../output/file-limits.js';
 import { checkHeaderNames, splitProblems } from '../output/profile-rules.js';
 import { DEFAULT_MAX_LINKS } from './output-limits.js';
 import { JOB_DEFAULTS, LINKS_DEFAULTS } from './job-defaults.js';
@@ -76,8 +77,13 @@ export interface OutputSettings {
   format: OutputFormat;
   /** Output column source -> name in the file, in order; undefined for the profile's own. */
   columns: Readonly<Record<string, string>> | undefined;
-  /** Numbered parts of at most this many rows and bytes each (header included in the bytes). */
+  /**
+   * Numbered parts of at most this many rows and bytes each (header included in the bytes); a
+   * dimension the job leaves out is the profile's file limit.
+   */
   split: { rows?: number | undefined; bytes?: number | undefined } | undefined;
+  /** The most lines and bytes one file may have (the profile's, lowered by the environment). */
+  fileLimits: FileLimits;
 }
 
 /** Short links for a run: `<baseUrl>/j/<id>` in a `short_url` column, records in the link store. */
@@ -150,16 +156,20 @@ export function buildRunConfig(loaded: LoadedJob | undefined, flags: RunFlags, o
   // Paths in a job file are relative to the job file, so a daemon's working directory never matters.
   const base = loaded ? dirname(loaded.file) : process.cwd();
 
+  const profileName = flags.profile ?? (job.output?.profile as ProfileName | undefined) ?? 'generic';
+  // The job's block was checked against its own profile; --profile may name another.
+  const profile = PROFILES[profileName];
+  const limits = fileLimits(profile);
+  if (typeof limits === 'string') throw configError('environment', limits);
+  const splitProblem = job.output?.split && splitProblems(profile, job.output.split, limits)[0];
+  if (splitProblem) throw configError(`${loaded?.file ?? 'job'}: output.split`, splitProblem);
   const output: OutputSettings = {
-    profile: flags.profile ?? (job.output?.profile as ProfileName | undefined) ?? 'generic',
+    profile: profileName,
     format: flags.format ?? job.output?.format ?? 'csv',
     columns: job.output?.columns,
-    split: job.output?.split,
+    split: partLimits(job.output?.split, limits),
+    fileLimits: limits,
   };
-  // The job's block was checked against its own profile; --profile may name another.
-  const profile = PROFILES[output.profile];
-  const splitProblem = output.split && splitProblems(profile, output.split)[0];
-  if (splitProblem) throw configError(`${loaded?.file ?? 'job'}: output.split`, splitProblem);
   const names = output.columns && checkHeaderNames(profile, Object.values(output.columns), output.columns['email']);
   if (names && names.length > 0) throw configError(`${loaded?.file ?? 'job'}: output: columns`, names.join('; '));
 

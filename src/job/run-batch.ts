@@ -36,6 +36,8 @@ import { roomsStage } from '../pipeline/rooms-stage.js';
 import { publicRoomWarning } from '../rooms/room-check.js';
 import { fileGroupSink, groupedFileLayout } from '../group/group-output.js';
 import { RunLinks } from './run-links.js';
+import { refuseOversizedFile } from '../output/file-limits.js';
+import { PROFILES } from '../output/profiles.js';
 
 export interface RunOptions {
   config: RunConfig;
@@ -157,6 +159,10 @@ export async function runBatch(options: RunOptions): Promise<RunResult> {
       );
     }
     const tooMany = overRejectRatio(counts, config.maxRejectRatio);
+    if (!tooMany && !publication.tokens.isSplit) {
+      const { label } = PROFILES[config.output.profile];
+      refuseOversizedFile(label, config.output.fileLimits, recipients?.recipients ?? counts.written, publication.tokens.bytes, config.job);
+    }
     if (!tooMany && !options.allowExpired && counts.written > 0) refuseExpiredBatch(counts.expMax, Date.now(), 'after signing');
     await links?.flush();
     await options.beforePublish?.();

@@ -62,14 +62,18 @@ export function cellLimitProblem(profile: MailerProfile, column: string, value: 
 }
 
 /** Each way `split` lets a part be larger than the profile's mailer takes a file, one line each. */
-export function splitProblems(profile: MailerProfile, split: { rows?: number | undefined; bytes?: number | undefined }): string[] {
+export function splitProblems(
+  profile: MailerProfile,
+  split: { rows?: number | undefined; bytes?: number | undefined },
+  limits: { maxRows?: number | undefined; maxBytes?: number | undefined } = profile.file,
+): string[] {
   const problems: string[] = [];
   const { rows, bytes } = split;
-  if (rows !== undefined && profile.file.maxRows !== undefined && rows + 1 > profile.file.maxRows) {
-    problems.push(`rows: ${rows} rows and a header line are more than the ${profile.file.maxRows} lines ${profile.label} takes a file`);
+  if (rows !== undefined && limits.maxRows !== undefined && rows + 1 > limits.maxRows) {
+    problems.push(`rows: ${rows} rows and a header line are more than the ${limits.maxRows} lines ${profile.label} takes a file`);
   }
-  if (bytes !== undefined && profile.file.maxBytes !== undefined && bytes > profile.file.maxBytes) {
-    problems.push(`bytes: ${bytes} bytes are more than the ${profile.file.maxBytes} ${profile.label} takes a file`);
+  if (bytes !== undefined && limits.maxBytes !== undefined && bytes > limits.maxBytes) {
+    problems.push(`bytes: ${bytes} bytes are more than the ${limits.maxBytes} ${profile.label} takes a file`);
   }
   return problems;
 }

@@ -20,6 +20,7 @@ export class TokenParts {
   private readonly parts: StagedFile[] = [];
   private rows = 0;
   private size = 0;
+  private total = 0;
   private readonly head: Buffer;
 
   private constructor(
@@ -45,6 +46,11 @@ export class TokenParts {
     return parts;
   }
 
+  /** Bytes staged so far, over every part, each part's head included. */
+  get bytes(): number {
+    return this.total;
+  }
+
   /** Whether the batch is written in parts. */
   get isSplit(): boolean {
     return this.split !== undefined;
@@ -58,6 +64,7 @@ export class TokenParts {
     if (this.split === undefined || typeof bytes === 'string' || rowEnds === undefined) {
       if (this.split !== undefined) throw new Error('a split tokens file is written with its row ends');
       await this.current().write(bytes);
+      this.total += typeof bytes === 'string' ? Buffer.byteLength(bytes) : bytes.byteLength;
       return;
     }
     const maxRows = this.split.rows ?? Infinity;
@@ -83,6 +90,7 @@ export class TokenParts {
       rowStart = end;
     }
     if (rowStart > start) await this.current().write(bytes.subarray(start, rowStart));
+    this.total += rowStart;
   }
 
   /** Publishes every part in order, yielding each once it is out; the caller fsyncs the directory. */
@@ -106,6 +114,7 @@ export class TokenParts {
     const part = await StagedFile.create(this.dir, this.name(this.parts.length + 1));
     this.parts.push(part);
     if (this.head.length > 0) await part.write(this.head);
+    this.total += this.head.length;
     this.rows = 0;
     this.size = this.head.length;
   }

@@ -22,6 +22,8 @@ import { RejectGroups, type RejectSummary } from './reject-groups.js';
 import type { ApiKey } from '../config/api-key.js';
 import { roomsStage } from './rooms-stage.js';
 import { checkGroupSink } from '../group/group-output.js';
+import { fileLimitProblem } from '../output/file-limits.js';
+import { PROFILES } from '../output/profiles.js';
 
 /**
  * Signs when neither the job nor a flag gives a domain id (a run would look it up at Daily): a
@@ -122,7 +124,7 @@ export async function checkBatch(options: CheckOptions): Promise<CheckReport> {
               code: 'TOO_MANY_REJECTS',
               message: `${counts.rejected} of ${counts.read} rows rejected, more than max_reject_ratio ${config.maxRejectRatio}: a run would publish no tokens (exit 3)`,
             }
-          : expiredProblem(counts, options.allowExpired);
+          : (fileRowsProblem(config, signed.recipients?.recipients ?? counts.written) ?? expiredProblem(counts, options.allowExpired));
     return {
       config,
       // The delimiter as the character, as the JSON result has always given it.
@@ -153,6 +155,15 @@ export async function checkBatch(options: CheckOptions): Promise<CheckReport> {
   } finally {
     await roster.chunks.return(undefined);
   }
+}
+
+/** A run fails (exit 2) when one tokens file would hold more lines than the profile's mailer takes; bytes a check does not write. */
+function fileRowsProblem(config: CheckConfig, rows: number): CheckReport['problem'] {
+  if (config.output.split !== undefined) return null;
+  const message = fileLimitProblem(PROFILES[config.output.profile].label, { maxRows: config.output.fileLimits.maxRows }, rows, 0);
+  return message === null
+    ? null
+    : { code: 'CONFIG_INVALID', message: message.replace('nothing was published', 'a run would publish nothing') };
 }
 
 function requireKey(apiKey: ApiKey | undefined): ApiKey {
