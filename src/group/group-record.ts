@@ -2,12 +2,14 @@
  * A signed row as the recipient grouping carries it: written where the row is signed (a worker
  * thread, or the main thread), sorted and merged as bytes, read back only to be written out.
  * `[u32 length][u32 key hash high][u32 key hash low][u32 line low][u32 line high][u32 cells]
- * [u32 fields]`, then the key, the cells and the roster fields, each `[u32 bytes][UTF-8]`.
+ * [u32 fields][f64 exp]`, then the key, the cells and the roster fields, each `[u32 bytes][UTF-8]`.
  */
 import { HEADER_BYTES } from './run-sorter.js';
 
 const TWO_TO_32 = 2 ** 32;
-const FIXED_BYTES = HEADER_BYTES + 16;
+const FIXED_BYTES = HEADER_BYTES + 24;
+/** Where a record's token `exp` is: what the batch's exp range is taken from, for rows published only. */
+const EXP_AT = HEADER_BYTES + 16;
 
 /** Appends group records to one growing buffer (its memory its own, so it can be transferred). */
 export class GroupRecordWriter {
@@ -18,8 +20,8 @@ export class GroupRecordWriter {
     this.buffer = Buffer.allocUnsafeSlow(initialSize);
   }
 
-  /** One row: `hash` is its key's 64-bit hash as [high, low] (pairHash's output). */
-  add(hash: ArrayLike<number>, line: number, key: string, cells: readonly string[], fields: readonly string[]): void {
+  /** One row: `hash` is its key's 64-bit hash as [high, low] (pairHash's output); `exp` its token's. */
+  add(hash: ArrayLike<number>, line: number, key: string, cells: readonly string[], fields: readonly string[], exp = 0): void {
     let most = FIXED_BYTES + 4 + key.length * 3;
     for (const cell of cells) most += 4 + cell.length * 3;
     for (const field of fields) most += 4 + field.length * 3;
@@ -32,6 +34,7 @@ export class GroupRecordWriter {
     b.writeUInt32LE(Math.floor(line / TWO_TO_32), start + 16);
     b.writeUInt32LE(cells.length, start + 20);
     b.writeUInt32LE(fields.length, start + 24);
+    b.writeDoubleLE(exp, start + EXP_AT);
     let at = this.text(start + FIXED_BYTES, key);
     for (const cell of cells) at = this.text(at, cell);
     for (const field of fields) at = this.text(at, field);
@@ -61,6 +64,8 @@ export class GroupRecordWriter {
 export interface GroupMember {
   line: number;
   key: string;
+  /** The row's token's `exp`. */
+  exp: number;
   /** The row's output cells. */
   cells: string[];
   /** The row's roster fields (for a reject row), read on demand. */
@@ -96,6 +101,7 @@ export function readMember(bytes: Buffer, start: number): GroupMember {
   return {
     line: recordLine(bytes, start),
     key,
+    exp: bytes.readDoubleLE(start + EXP_AT),
     cells,
     fields: () => {
       at = fieldsAt;
@@ -152,6 +158,11 @@ export class GroupRows {
 
   line(r: number): number {
     return recordLine(this.bytes, this.starts[r]!);
+  }
+
+  /** Row `r`'s token's `exp`. */
+  exp(r: number): number {
+    return this.bytes.readDoubleLE(this.starts[r]! + EXP_AT);
   }
 
   cellStart(r: number, c: number): number {

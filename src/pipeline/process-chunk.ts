@@ -246,7 +246,7 @@ export function processRecords(records: readonly ParsedRecord[], ctx: ChunkConte
     if (exp > expMax) expMax = exp;
     if (groupRecords !== undefined) {
       pairHash('', key, hash, 0);
-      groupRecords.add(hash, record.line, key, groupCells, fields);
+      groupRecords.add(hash, record.line, key, groupCells, fields, exp);
     } else if (plain)
       writeTokenRow(tokens, plan, fields, room, claims, token, joinBase, nbf, lastExpIso, exp, layout.escapeFormulas, shortUrl);
     else tokens.write(line);

@@ -209,11 +209,15 @@ export async function signRoster(options: SignRosterOptions): Promise<SignedRost
     if (grouper !== undefined) {
       const sink = options.group;
       if (sink === undefined) throw new Error('a grouped batch without a group sink');
-      recipients = await grouper.finish(sink, signal).catch((error: unknown) => {
+      const published = { min: Infinity, max: -Infinity };
+      recipients = await grouper.finish(withExpRange(sink, published), signal).catch((error: unknown) => {
         throw signal?.aborted ? abortError(signal) : error;
       });
       counts.written -= recipients.over;
       counts.rejected += recipients.over;
+      // The rows over a limit were signed but are not published: the exp range is the published rows'.
+      counts.expMin = published.min;
+      counts.expMax = published.max;
     }
     if (counts.read !== counts.written + counts.rejected) {
       throw new MeetingTokensError(
@@ -228,6 +232,22 @@ export async function signRoster(options: SignRosterOptions): Promise<SignedRost
     await duplicateCounter.discard();
     await grouper?.discard();
   }
+}
+
+/** `sink`, taking the exp range of the rows it publishes on the way (rows over a limit are not among them). */
+function withExpRange(sink: GroupSink, range: { min: number; max: number }): GroupSink {
+  return {
+    recipient(rows) {
+      for (let r = 0; r < rows.count; r++) {
+        const exp = rows.exp(r);
+        if (exp < range.min) range.min = exp;
+        if (exp > range.max) range.max = exp;
+      }
+      return sink.recipient(rows);
+    },
+    over: (member, firstLine) => sink.over(member, firstLine),
+    end: () => sink.end?.() ?? Promise.resolve(),
+  };
 }
 
 function addCounts(counts: Counts, output: ChunkResult, chunkBytes: number): void {
