@@ -76,7 +76,10 @@ describe('job files: the output: block', () => {
       format: 'jsonl',
       columns: undefined,
       split: { rows: 1048576 },
+      fileLimits: {},
     });
+    // A dimension split: leaves out is the profile's file limit.
+    expect(buildRunConfig(loaded, { profile: 'braze' }).output.split).toEqual({ rows: 1048576, bytes: 500_000_000 });
     expect(buildRunConfig(loaded, { format: 'csv' }).output.format).toBe('csv');
     let error: unknown;
     try {
