@@ -38,7 +38,7 @@ async function withStore<T>(store: Promise<LinkStore>, use: (store: LinkStore) =
 /** The id in a short link (`https://join.example.com/j/<id>`) or the id itself. */
 function linkId(text: string): string {
   const id = text.trim().replace(/^.*\/j\//, '');
-  if (!isLinkId(id)) throw new MeetingTokensError('USAGE', '--id: not a short link or its 22-character id');
+  if (!isLinkId(id)) throw new MeetingTokensError('USAGE', '--id: not a short link or its id');
   return id;
 }
 

@@ -35,6 +35,7 @@ import { plural } from '../plural.js';
 import { roomsStage } from '../pipeline/rooms-stage.js';
 import { publicRoomWarning } from '../rooms/room-check.js';
 import { fileGroupSink, groupedFileLayout } from '../group/group-output.js';
+import type { GroupSink } from '../group/recipient-grouper.js';
 import { RunLinks } from './run-links.js';
 import { refuseOversizedFile } from '../output/file-limits.js';
 import { PROFILES } from '../output/profiles.js';
@@ -118,6 +119,7 @@ export async function runBatch(options: RunOptions): Promise<RunResult> {
     throw error;
   });
   spec.links = links?.spec;
+  const dropOverLinks = (sink: GroupSink): GroupSink => links?.dropOver(sink) ?? sink;
   const publicRooms = new Set<string>();
   try {
     const rooms = config.checkRooms ? await roomsStage(config, apiKey, spec, log, signal, true) : undefined;
@@ -138,7 +140,9 @@ export async function runBatch(options: RunOptions): Promise<RunResult> {
       encodingDeclared: config.encoding !== undefined,
       signal,
       onProgress: options.onProgress,
-      group: grouped && fileGroupSink(spec.group!, grouped, publication.tokens, publication.rejects, config.escapeFormulas, layout),
+      group:
+        grouped &&
+        dropOverLinks(fileGroupSink(spec.group!, grouped, publication.tokens, publication.rejects, config.escapeFormulas, layout)),
       collect: async (output) => {
         if (output.tokens.length > 0) await publication.tokens.write(output.tokens, output.rowEnds);
         if (output.rejects.length > 0) await publication.rejects.write(output.rejects);

@@ -7,29 +7,41 @@
 import { join } from 'node:path';
 import type { Logger } from 'pino';
 import type { LinksConfig } from '../config/run-config.js';
-import type { LinkStore, NewLink } from '../links/link-store.js';
+import type { LinkStore, NewLinks } from '../links/link-store.js';
 import { chooseStore, openLinkStore } from '../links/open-store.js';
+import { LinkWriter } from '../links/link-writer.js';
 import type { LinksSpec } from '../pipeline/process-chunk.js';
 import type { ManifestLinks } from '../output/manifest.js';
+import type { GroupSink } from '../group/recipient-grouper.js';
 
 /** The SQLite file of a run whose job and flags name none (and no Redis is configured). */
 export const DEFAULT_LINKS_DB = 'links.db';
 
 /**
- * Records are written in transactions of at least this many: each transaction rewrites the index
- * pages it touches, and random ids touch many, so fewer, larger ones cost far less (measured:
- * 200k records 3.4 CPU s in chunk-sized transactions, 2.5 s in 50k ones). Held meanwhile: ~10 MB.
+ * Records are written in transactions of at least this many (fewer commits; a Redis pipeline
+ * each). Held meanwhile: a few MB.
  */
 const WRITE_BATCH = 32_768;
 
+/**
+ * A run never committed that began this long ago was killed or failed where its records could
+ * not be removed: the next run on the store removes them. No run takes a day (a million rows
+ * take seconds), so a run still going is never taken for one.
+ */
+export const STALE_RUN_SECONDS = 24 * 3600;
+
 export class RunLinks {
   private links = 0;
-  private pending: NewLink[] = [];
+  private pending: NewLinks[] = [];
+  private pendingLinks = 0;
+  private dropped: number[] = [];
 
   private constructor(
     private readonly store: LinkStore,
     private readonly config: LinksConfig,
     private readonly runId: string,
+    private readonly runSeq: number,
+    private readonly writer: LinkWriter,
     private readonly log: Logger,
   ) {}
 
@@ -40,34 +52,73 @@ export class RunLinks {
     run: { runId: string; job: string; domainId: string; domainName: string; createdAt: number },
     log: Logger,
   ): Promise<RunLinks> {
-    const store = await openLinkStore(chooseStore(config.db, join(outDir, DEFAULT_LINKS_DB)));
+    const choice = chooseStore(config.db, join(outDir, DEFAULT_LINKS_DB));
+    const store = await openLinkStore(choice);
+    let runSeq: number;
     try {
-      await store.beginRun({ ...run, mint: config.mint });
+      const purged = await store.purgeStale(Math.floor(Date.now() / 1000) - STALE_RUN_SECONDS);
+      if (purged > 0)
+        log.info(
+          { job: run.job, linksStore: store.location, purged },
+          `short links: removed the records of ${purged} run(s) never committed`,
+        );
+      runSeq = await store.beginRun({ ...run, mint: config.mint });
     } catch (error) {
       await store.close().catch(() => undefined);
       throw error;
     }
     log.info({ job: run.job, linksStore: store.location, mint: config.mint }, `short links: records go to ${store.location}`);
-    return new RunLinks(store, config, run.runId, log);
+    return new RunLinks(store, config, run.runId, runSeq, new LinkWriter(choice, run.runId), log);
   }
 
   /** What every chunk needs to give its rows links. */
   get spec(): LinksSpec {
-    return { urlPrefix: `${this.config.baseUrl}/j/`, storeTokens: this.config.mint === 'stored' };
+    return { urlPrefix: `${this.config.baseUrl}/j/`, runSeq: this.runSeq, storeTokens: this.config.mint === 'stored' };
   }
 
-  async write(links: readonly NewLink[]): Promise<void> {
-    for (const link of links) this.pending.push(link);
-    if (this.pending.length >= WRITE_BATCH) await this.flush();
+  async write(links: NewLinks | undefined): Promise<void> {
+    if (links === undefined || links.lines.length === 0) return;
+    this.pending.push(links);
+    this.pendingLinks += links.lines.length;
+    if (this.pendingLinks >= WRITE_BATCH) await this.handOver();
   }
 
-  /** Writes what is held: before the manifest is published. */
+  /**
+   * `sink`, whose rows over a recipient's limit (rejected after their records were written) have
+   * their records removed before the run commits: a rejected row's link must never resolve.
+   */
+  dropOver(sink: GroupSink): GroupSink {
+    return {
+      recipient: (rows) => sink.recipient(rows),
+      over: (member, firstLine) => {
+        this.dropped.push(member.line);
+        return sink.over(member, firstLine);
+      },
+      end: async () => {
+        await sink.end?.();
+      },
+    };
+  }
+
+  /** Writes what is held and removes the records of rows dropped, and waits until all is written: before the manifest is published. */
   async flush(): Promise<void> {
+    await this.handOver();
+    if (this.dropped.length > 0) {
+      const lines = this.dropped;
+      this.dropped = [];
+      this.links -= await this.writer.dropLines(lines);
+    }
+    await this.writer.settled();
+  }
+
+  /** Hands what is held to the writer thread. */
+  private async handOver(): Promise<void> {
     if (this.pending.length === 0) return;
-    const batch = this.pending;
+    const batches = this.pending;
+    this.links += this.pendingLinks;
     this.pending = [];
-    await this.store.write(this.runId, batch);
-    this.links += batch.length;
+    this.pendingLinks = 0;
+    await this.writer.write(batches);
   }
 
   /** The manifest's `links`. */
@@ -82,6 +133,8 @@ export class RunLinks {
 
   /** Removes the records of a run that did not commit; a store that does not answer leaves them unresolvable. */
   async discard(): Promise<void> {
+    // The writer first: no write of this run may land after its records are removed.
+    await this.writer.close();
     await this.store.discardRun(this.runId).catch((error: unknown) => {
       this.log.warn(
         { linksStore: this.store.location, why: (error as Error).message },
@@ -91,6 +144,7 @@ export class RunLinks {
   }
 
   async close(): Promise<void> {
+    await this.writer.close();
     await this.store.close().catch(() => undefined);
   }
 }

@@ -9,21 +9,27 @@
 export const LINK_MINTS = ['at_click', 'stored'] as const;
 export type LinkMint = (typeof LINK_MINTS)[number];
 
-/** A link as a run writes it. */
-export interface NewLink {
-  /** 22 base62 characters (link-id.ts). */
-  id: string;
-  room: string;
-  /** JSON of the claims to sign at click time: everything the batch signed but `iat`. */
-  claimsJson: string;
-  nbf: number | null;
-  exp: number;
-  /** The roster line of the row. */
-  line: number;
+/**
+ * Links as a chunk of a run writes them, a column each (cheap to pass between threads: strings
+ * and numbers, no object per link), in roster order.
+ */
+export interface NewLinks {
+  /** The roster line of each row: with the run's seq, its record's key (link-id.ts). */
+  lines: number[];
+  /** The SHA-256 of each link's verifier, `VERIFIER_HASH_BYTES` each. */
+  verifierHashes: Uint8Array;
+  rooms: string[];
+  /**
+   * JSON of the claims the batch signed but `r`, `d`, `iat`, `nbf` and `exp`, which the record
+   * and its run hold already (lookup.ts puts them back, in the same order).
+   */
+  claims: string[];
+  nbf: (number | null)[];
+  exp: number[];
   /** The row's user_id (`ud`), or null: for revocation by user id. */
-  userId: string | null;
-  /** The token the batch signed, kept only when the job says `mint: stored`; otherwise null. */
-  token: string | null;
+  userIds: (string | null)[];
+  /** The tokens the batch signed, kept only when the job says `mint: stored`; otherwise undefined. */
+  tokens: string[] | undefined;
 }
 
 /** The run a batch of links belongs to, as recorded when its first links are written. */
@@ -42,6 +48,7 @@ export interface LinkRun {
 
 /** A resolvable link: its record and its run. */
 export interface LiveLink {
+  /** The id as it was looked up. */
   id: string;
   room: string;
   claims: Record<string, unknown>;
@@ -62,7 +69,8 @@ export type LinkLookup =
 
 /** One link's opens, for `links stats`. */
 export interface LinkOpens {
-  id: string;
+  /** The id's first part (the store keeps no whole id): the file's short_url starts with it. */
+  locator: string;
   line: number;
   userId: string | null;
   opens: number;
@@ -86,10 +94,14 @@ export interface RunStats {
 export interface LinkStore {
   /** Where the store is, for logs and the manifest: `sqlite:<path>` or `redis://<host>:<port>/<db>` (never a password). */
   readonly location: string;
-  /** Records the run; its links stay unresolvable until `commitRun`. */
-  beginRun(run: LinkRun): Promise<void>;
+  /** Records the run; its links stay unresolvable until `commitRun`. Returns its seq, the high part of its links' keys. */
+  beginRun(run: LinkRun): Promise<number>;
   /** Writes links of a begun run (one transaction or pipeline per call). */
-  write(runId: string, links: readonly NewLink[]): Promise<void>;
+  write(runId: string, batches: readonly NewLinks[]): Promise<void>;
+  /** Removes the records of these roster lines of a begun run (rows rejected after signing); returns how many there were. */
+  dropLines(runId: string, lines: readonly number[]): Promise<number>;
+  /** Removes every run never committed that began before `before` (unix seconds): runs killed or failed unanswered. Returns how many. */
+  purgeStale(before: number): Promise<number>;
   /** Makes the run's links resolvable. */
   commitRun(runId: string): Promise<void>;
   /** Removes an uncommitted run's links (a failed run); a committed run is left alone. */

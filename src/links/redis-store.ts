@@ -1,24 +1,27 @@
 /**
  * The link store in Redis, for several `serve` replicas on several hosts. Keys, under
  * `meeting-tokens:links:`:
- * - `L:<id>`: the link as a JSON array (one string: compact, one read);
- * - `O:<id>`: a hash of its opens (`opens`, `first`, `last`) and `revoked`, made on first need;
- * - `R:<run id>`: a hash of the run (job, domain, mint, `committed`, `revoked`);
- * - `I:<run id>`: the run's ids, a list in roster order; `U:<user id>`: a set of ids.
+ * - `L:<locator>`: the link as a JSON array (one string: compact, one read), with its
+ *   verifier's SHA-256 (link-id.ts: an id is its locator and its verifier);
+ * - `O:<locator>`: a hash of its opens (`opens`, `first`, `last`) and `revoked`, made on first need;
+ * - `R:<run id>`: a hash of the run (job, domain, mint, `seq`, `committed`, `revoked`, `dropped`);
+ * - `I:<run id>`: the run's locators, a list in roster order; `U:<user id>`: a set of locators;
+ * - `seq`: the last run seq given; `begun`: a sorted set of uncommitted run ids by start time.
  * Links are resolvable only while their run's hash has `committed`.
  */
 import { MeetingTokensError } from '../errors.js';
 import { connectRedis, type RedisClient } from '../redis/redis-connect.js';
 import { redisLocation } from '../redis/redis-url.js';
-import type { LinkLookup, LinkOpens, LinkRun, LinkStore, NewLink, RunStats } from './link-store.js';
+import type { LinkLookup, LinkOpens, LinkRun, LinkStore, NewLinks, RunStats } from './link-store.js';
 import { liveLink, lookup } from './lookup.js';
+import { linkKey, locatorOf, parseLinkId, VERIFIER_HASH_BYTES, verifierMatches } from './link-id.js';
 
 const P = 'meeting-tokens:links:';
 const PAGE = 1000;
 const now = (): string => String(Math.floor(Date.now() / 1000));
 
-/** [run id, room, claims JSON, nbf, exp, line, user id, token]. */
-type Packed = [string, string, string, number | null, number, number, string | null, string | null];
+/** [run id, room, claims JSON (link-claims.ts), nbf, exp, line, user id, token, verifier hash (hex)]. */
+type Packed = [string, string, string, number | null, number, number, string | null, string | null, string];
 
 const num = (text: string | undefined): number | null => (text === undefined ? null : Number(text));
 
@@ -37,70 +40,101 @@ export class RedisLinkStore implements LinkStore {
     return new RedisLinkStore(await connectRedis(url, variable), url);
   }
 
-  async beginRun(run: LinkRun): Promise<void> {
+  async beginRun(run: LinkRun): Promise<number> {
     const created = await this.client.hSetNX(P + 'R:' + run.runId, 'job', run.job);
     if (!created) throw new MeetingTokensError('INTERNAL', 'links store: a run id was begun twice');
-    await this.client.hSet(P + 'R:' + run.runId, {
-      domain_id: run.domainId,
-      domain_name: run.domainName,
-      mint: run.mint,
-      created: String(run.createdAt),
-    });
+    const seq = await this.client.incr(P + 'seq');
+    await this.client
+      .multi()
+      .hSet(P + 'R:' + run.runId, {
+        domain_id: run.domainId,
+        domain_name: run.domainName,
+        mint: run.mint,
+        created: String(run.createdAt),
+        seq: String(seq),
+      })
+      .zAdd(P + 'begun', { score: run.createdAt, value: run.runId })
+      .execAsPipeline();
+    return seq;
   }
 
-  async write(runId: string, links: readonly NewLink[]): Promise<void> {
-    if (links.length === 0) return;
+  async write(runId: string, batches: readonly NewLinks[]): Promise<void> {
+    const seq = await this.runSeq(runId);
     const multi = this.client.multi();
-    const ids: string[] = [];
-    for (const l of links) {
-      const packed: Packed = [runId, l.room, l.claimsJson, l.nbf, l.exp, l.line, l.userId, l.token];
-      multi.set(P + 'L:' + l.id, JSON.stringify(packed));
-      if (l.userId !== null) multi.sAdd(P + 'U:' + l.userId, l.id);
-      ids.push(l.id);
+    const locators: string[] = [];
+    for (const b of batches) {
+      const hashes = Buffer.from(b.verifierHashes.buffer, b.verifierHashes.byteOffset, b.verifierHashes.byteLength);
+      for (let i = 0; i < b.lines.length; i++) {
+        const locator = locatorOf(linkKey(seq, b.lines[i]!));
+        const userId = b.userIds[i]!;
+        const hash = hashes.toString('hex', i * VERIFIER_HASH_BYTES, (i + 1) * VERIFIER_HASH_BYTES);
+        const token = b.tokens === undefined ? null : b.tokens[i]!;
+        const packed: Packed = [runId, b.rooms[i]!, b.claims[i]!, b.nbf[i]!, b.exp[i]!, b.lines[i]!, userId, token, hash];
+        multi.set(P + 'L:' + locator, JSON.stringify(packed));
+        if (userId !== null) multi.sAdd(P + 'U:' + userId, locator);
+        locators.push(locator);
+      }
     }
-    multi.rPush(P + 'I:' + runId, ids);
+    if (locators.length === 0) return;
+    multi.rPush(P + 'I:' + runId, locators);
     await multi.execAsPipeline();
+  }
+
+  async dropLines(runId: string, lines: readonly number[]): Promise<number> {
+    const seq = await this.runSeq(runId);
+    let removed = 0;
+    for (let start = 0; start < lines.length; start += PAGE) {
+      removed += await this.removeLinks(lines.slice(start, start + PAGE).map((line) => locatorOf(linkKey(seq, line))));
+    }
+    if (removed > 0) await this.client.hIncrBy(P + 'R:' + runId, 'dropped', removed);
+    return removed;
+  }
+
+  async purgeStale(before: number): Promise<number> {
+    const stale = await this.client.zRangeByScore(P + 'begun', '-inf', `(${before}`);
+    for (const runId of stale) await this.discardRun(runId);
+    return stale.length;
   }
 
   async commitRun(runId: string): Promise<void> {
     if (!(await this.client.exists(P + 'R:' + runId)))
       throw new MeetingTokensError('INTERNAL', 'links store: a run was committed before it was begun');
     await this.client.hSetNX(P + 'R:' + runId, 'committed', now());
+    await this.client.zRem(P + 'begun', runId);
   }
 
   async discardRun(runId: string): Promise<void> {
     const run = await this.client.hGetAll(P + 'R:' + runId);
     if (run['committed'] !== undefined) return;
-    for await (const ids of this.idPages(runId)) {
-      const packed = await this.client.mGet(ids.map((id) => P + 'L:' + id));
-      const multi = this.client.multi();
-      ids.forEach((id, i) => {
-        const userId = packed[i] ? (JSON.parse(packed[i]) as Packed)[6] : null;
-        if (userId !== null) multi.sRem(P + 'U:' + userId, id);
-      });
-      multi.del(ids.map((id) => P + 'L:' + id));
-      await multi.execAsPipeline();
-    }
-    await this.client.del([P + 'I:' + runId, P + 'R:' + runId]);
+    for await (const locators of this.idPages(runId)) await this.removeLinks(locators);
+    await this.client
+      .multi()
+      .del([P + 'I:' + runId, P + 'R:' + runId])
+      .zRem(P + 'begun', runId)
+      .execAsPipeline();
   }
 
   async get(id: string, at: number): Promise<LinkLookup> {
+    const parsed = parseLinkId(id);
+    if (parsed === undefined) return { status: 'unknown' };
     const [text, revokedAt] = await this.client
       .multi()
-      .get(P + 'L:' + id)
-      .hGet(P + 'O:' + id, 'revoked')
+      .get(P + 'L:' + parsed.locator)
+      .hGet(P + 'O:' + parsed.locator, 'revoked')
       .execAsPipeline();
     if (typeof text !== 'string') return { status: 'unknown' };
     const p = JSON.parse(text) as Packed;
     const run = await this.client.hGetAll(P + 'R:' + p[0]);
     return lookup(
       {
+        verified: verifierMatches(Buffer.from(p[8], 'hex'), parsed.verifier),
         committed: run['committed'] !== undefined,
         revoked: revokedAt != null || run['revoked'] !== undefined,
         link: () =>
           liveLink(
-            { id, room: p[1], nbf: p[3], exp: p[4], line: p[5], user_id: p[6], token: p[7] },
-            JSON.parse(p[2]) as Record<string, unknown>,
+            id,
+            p[5],
+            { room: p[1], claims: p[2], nbf: p[3], exp: p[4], user_id: p[6], token: p[7] },
             {
               runId: p[0],
               job: run['job']!,
@@ -116,28 +150,30 @@ export class RedisLinkStore implements LinkStore {
   }
 
   async recordOpen(id: string, at: number): Promise<boolean> {
-    if ((await this.committedRun(id)) === undefined) return false;
+    const locator = await this.committedLocator(id);
+    if (locator === undefined) return false;
     await this.client
       .multi()
-      .hIncrBy(P + 'O:' + id, 'opens', 1)
-      .hSetNX(P + 'O:' + id, 'first', String(at))
-      .hSet(P + 'O:' + id, 'last', String(at))
+      .hIncrBy(P + 'O:' + locator, 'opens', 1)
+      .hSetNX(P + 'O:' + locator, 'first', String(at))
+      .hSet(P + 'O:' + locator, 'last', String(at))
       .execAsPipeline();
     return true;
   }
 
   async revokeId(id: string): Promise<boolean> {
-    if ((await this.committedRun(id)) === undefined) return false;
-    await this.client.hSetNX(P + 'O:' + id, 'revoked', now());
+    const locator = await this.committedLocator(id);
+    if (locator === undefined) return false;
+    await this.client.hSetNX(P + 'O:' + locator, 'revoked', now());
     return true;
   }
 
   async revokeUser(userId: string): Promise<number> {
     let revoked = 0;
-    for (const id of await this.client.sMembers(P + 'U:' + userId)) {
-      const run = await this.committedRun(id);
+    for (const locator of await this.client.sMembers(P + 'U:' + userId)) {
+      const run = await this.committedRun(locator);
       if (run === undefined || run['revoked'] !== undefined) continue;
-      if (await this.client.hSetNX(P + 'O:' + id, 'revoked', now())) revoked++;
+      if (await this.client.hSetNX(P + 'O:' + locator, 'revoked', now())) revoked++;
     }
     return revoked;
   }
@@ -146,7 +182,7 @@ export class RedisLinkStore implements LinkStore {
     const run = await this.client.hGetAll(P + 'R:' + runId);
     if (run['committed'] === undefined) return 0;
     await this.client.hSetNX(P + 'R:' + runId, 'revoked', now());
-    return this.client.lLen(P + 'I:' + runId);
+    return (await this.client.lLen(P + 'I:' + runId)) - Number(run['dropped'] ?? 0);
   }
 
   async runStats(runId: string): Promise<RunStats | undefined> {
@@ -172,16 +208,18 @@ export class RedisLinkStore implements LinkStore {
 
   async *linkOpens(runId: string): AsyncIterable<LinkOpens> {
     const runRevoked = (await this.client.hGet(P + 'R:' + runId, 'revoked')) != null;
-    for await (const ids of this.idPages(runId)) {
+    for await (const locators of this.idPages(runId)) {
       const multi = this.client.multi();
-      multi.mGet(ids.map((id) => P + 'L:' + id));
-      for (const id of ids) multi.hGetAll(P + 'O:' + id);
+      multi.mGet(locators.map((locator) => P + 'L:' + locator));
+      for (const locator of locators) multi.hGetAll(P + 'O:' + locator);
       const [packed, ...opens] = (await multi.execAsPipeline()) as unknown as [(string | null)[], ...Record<string, string>[]];
-      for (let i = 0; i < ids.length; i++) {
+      for (let i = 0; i < locators.length; i++) {
+        // A locator whose record is gone: a row dropped after signing (dropLines).
+        if (packed[i] == null) continue;
         const p = JSON.parse(packed[i]!) as Packed;
         const o = opens[i]!;
         yield {
-          id: ids[i]!,
+          locator: locators[i]!,
           line: p[5],
           userId: p[6],
           opens: Number(o['opens'] ?? 0),
@@ -197,12 +235,41 @@ export class RedisLinkStore implements LinkStore {
     await this.client.quit().catch(() => this.client.destroy());
   }
 
-  /** The run of a link whose run is committed, or undefined. */
-  private async committedRun(id: string): Promise<Record<string, string> | undefined> {
-    const text = await this.client.get(P + 'L:' + id);
+  /** The locator of `id` when its verifier matches and its run is committed; else undefined. */
+  private async committedLocator(id: string): Promise<string | undefined> {
+    const parsed = parseLinkId(id);
+    if (parsed === undefined) return undefined;
+    const text = await this.client.get(P + 'L:' + parsed.locator);
+    if (text === null || !verifierMatches(Buffer.from((JSON.parse(text) as Packed)[8], 'hex'), parsed.verifier)) return undefined;
+    return (await this.committedRun(parsed.locator)) === undefined ? undefined : parsed.locator;
+  }
+
+  /** The run of the link at `locator` when that run is committed, or undefined. */
+  private async committedRun(locator: string): Promise<Record<string, string> | undefined> {
+    const text = await this.client.get(P + 'L:' + locator);
     if (text === null) return undefined;
     const run = await this.client.hGetAll(P + 'R:' + (JSON.parse(text) as Packed)[0]);
     return run['committed'] !== undefined ? run : undefined;
+  }
+
+  private async runSeq(runId: string): Promise<number> {
+    const seq = await this.client.hGet(P + 'R:' + runId, 'seq');
+    if (seq == null) throw new MeetingTokensError('INTERNAL', 'links store: a run was written before it was begun');
+    return Number(seq);
+  }
+
+  /** Removes these links' records and their places in the user id sets; returns how many there were. */
+  private async removeLinks(locators: readonly string[]): Promise<number> {
+    const packed = await this.client.mGet(locators.map((locator) => P + 'L:' + locator));
+    const multi = this.client.multi();
+    locators.forEach((locator, i) => {
+      const userId = packed[i] ? (JSON.parse(packed[i]) as Packed)[6] : null;
+      if (userId !== null) multi.sRem(P + 'U:' + userId, locator);
+    });
+    multi.del(locators.map((locator) => P + 'L:' + locator));
+    multi.del(locators.map((locator) => P + 'O:' + locator));
+    await multi.execAsPipeline();
+    return packed.filter((text) => text !== null).length;
   }
 
   private async *idPages(runId: string): AsyncIterable<string[]> {

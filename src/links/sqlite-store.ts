@@ -6,9 +6,10 @@
 import { closeSync, openSync } from 'node:fs';
 import type BetterSqlite3 from 'better-sqlite3';
 import { MeetingTokensError } from '../errors.js';
-import type { LinkLookup, LinkOpens, LinkRun, LinkStore, NewLink, RunStats } from './link-store.js';
+import type { LinkLookup, LinkOpens, LinkRun, LinkStore, NewLinks, RunStats } from './link-store.js';
 import { SQLITE_SCHEMA } from './sqlite-schema.js';
-import { liveLink, lookup, type StoredLink } from './lookup.js';
+import { liveLink, lookup } from './lookup.js';
+import { lineOfKey, linkKey, locatorOf, parseLinkId, runKeys, VERIFIER_HASH_BYTES, verifierMatches } from './link-id.js';
 
 type Db = BetterSqlite3.Database;
 
@@ -25,13 +26,12 @@ interface RunRow {
 }
 
 interface LinkRow {
-  id: string;
-  run: number;
+  key: number;
+  verifier: Uint8Array;
   room: string;
   claims: string;
   nbf: number | null;
   exp: number;
-  line: number;
   user_id: string | null;
   token: string | null;
   opens: number;
@@ -52,35 +52,38 @@ export class SqliteLinkStore implements LinkStore {
     path: string,
   ) {
     this.location = `sqlite:${path}`;
+    const committedRun = 'SELECT seq FROM runs WHERE committed_at IS NOT NULL';
     this.s = {
       beginRun: db.prepare(
         'INSERT INTO runs (run_id, job, domain_id, domain_name, mint, created_at) VALUES (@runId, @job, @domainId, @domainName, @mint, @createdAt)',
       ),
       run: db.prepare<[string], RunRow>('SELECT * FROM runs WHERE run_id = ?'),
       runBySeq: db.prepare<[number], RunRow>('SELECT * FROM runs WHERE seq = ?'),
-      insert: db.prepare('INSERT INTO links (id, run, room, claims, nbf, exp, line, user_id, token) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)'),
+      insert: db.prepare('INSERT INTO links (key, verifier, room, claims, nbf, exp, user_id, token) VALUES (?, ?, ?, ?, ?, ?, ?, ?)'),
       commit: db.prepare('UPDATE runs SET committed_at = ? WHERE run_id = ? AND committed_at IS NULL'),
-      deleteLinks: db.prepare('DELETE FROM links WHERE run = ?'),
+      deleteLinks: db.prepare('DELETE FROM links WHERE key BETWEEN ? AND ?'),
+      deleteLink: db.prepare('DELETE FROM links WHERE key = ?'),
       deleteRun: db.prepare('DELETE FROM runs WHERE seq = ?'),
-      get: db.prepare<[string], LinkRow>('SELECT * FROM links WHERE id = ?'),
+      stale: db.prepare<[number], RunRow>('SELECT * FROM runs WHERE committed_at IS NULL AND created_at < ?'),
+      get: db.prepare<[number], LinkRow>('SELECT * FROM links WHERE key = ?'),
+      verifier: db.prepare<[number], { verifier: Uint8Array }>('SELECT verifier FROM links WHERE key = ?'),
       open: db.prepare(
         `UPDATE links SET opens = opens + 1, first_open = coalesce(first_open, @at), last_open = @at
-         WHERE id = @id AND run IN (SELECT seq FROM runs WHERE committed_at IS NOT NULL)`,
+         WHERE key = @key AND (key >> 32) IN (${committedRun})`,
       ),
-      revokeId: db.prepare(
-        `UPDATE links SET revoked_at = coalesce(revoked_at, ?)
-         WHERE id = ? AND run IN (SELECT seq FROM runs WHERE committed_at IS NOT NULL)`,
-      ),
+      revokeId: db.prepare(`UPDATE links SET revoked_at = coalesce(revoked_at, ?) WHERE key = ? AND (key >> 32) IN (${committedRun})`),
       revokeUser: db.prepare(
         `UPDATE links SET revoked_at = ? WHERE user_id = ? AND revoked_at IS NULL
-         AND run IN (SELECT seq FROM runs WHERE committed_at IS NOT NULL AND revoked_at IS NULL)`,
+         AND (key >> 32) IN (SELECT seq FROM runs WHERE committed_at IS NOT NULL AND revoked_at IS NULL)`,
       ),
       revokeRun: db.prepare('UPDATE runs SET revoked_at = coalesce(revoked_at, ?) WHERE run_id = ? AND committed_at IS NOT NULL'),
-      count: db.prepare<[number], { links: number; opened: number; opens: number; revoked: number }>(
+      count: db.prepare<[number, number], { links: number; opened: number; opens: number; revoked: number }>(
         `SELECT count(*) AS links, count(first_open) AS opened, coalesce(sum(opens), 0) AS opens,
-         count(revoked_at) AS revoked FROM links WHERE run = ?`,
+         count(revoked_at) AS revoked FROM links WHERE key BETWEEN ? AND ?`,
       ),
-      page: db.prepare<[number, number, number], LinkRow>('SELECT * FROM links WHERE run = ? AND line > ? ORDER BY line LIMIT ?'),
+      page: db.prepare<[number, number, number], LinkRow>(
+        'SELECT key, user_id, opens, first_open, last_open, revoked_at FROM links WHERE key > ? AND key <= ? ORDER BY key LIMIT ?',
+      ),
     };
   }
 
@@ -96,7 +99,7 @@ export class SqliteLinkStore implements LinkStore {
       db.pragma('journal_mode = WAL');
       db.pragma('synchronous = NORMAL');
       db.pragma('busy_timeout = 10000');
-      db.pragma('cache_size = -65536');
+      // Appends in key order touch few pages: SQLite's default page cache (2 MB) does.
       db.exec(SQLITE_SCHEMA);
     } catch (error) {
       throw new MeetingTokensError('CONFIG_INVALID', `links store ${path}: ${(error as Error).message}`);
@@ -104,16 +107,47 @@ export class SqliteLinkStore implements LinkStore {
     return new SqliteLinkStore(db, path);
   }
 
-  async beginRun(run: LinkRun): Promise<void> {
-    this.s.beginRun.run(run);
+  async beginRun(run: LinkRun): Promise<number> {
+    return Number(this.s.beginRun.run(run).lastInsertRowid);
   }
 
-  async write(runId: string, links: readonly NewLink[]): Promise<void> {
+  async write(runId: string, batches: readonly NewLinks[]): Promise<void> {
     const seq = this.runSeq(runId);
     const insert = this.s.insert;
     this.db.transaction(() => {
-      for (const l of links) insert.run(l.id, seq, l.room, l.claimsJson, l.nbf, l.exp, l.line, l.userId, l.token);
+      for (const b of batches) {
+        const hashes = Buffer.from(b.verifierHashes.buffer, b.verifierHashes.byteOffset, b.verifierHashes.byteLength);
+        for (let i = 0; i < b.lines.length; i++) {
+          const at = i * VERIFIER_HASH_BYTES;
+          const token = b.tokens === undefined ? null : b.tokens[i]!;
+          insert.run(
+            linkKey(seq, b.lines[i]!),
+            hashes.subarray(at, at + VERIFIER_HASH_BYTES),
+            b.rooms[i]!,
+            b.claims[i]!,
+            b.nbf[i]!,
+            b.exp[i]!,
+            b.userIds[i]!,
+            token,
+          );
+        }
+      }
     })();
+  }
+
+  async dropLines(runId: string, lines: readonly number[]): Promise<number> {
+    const seq = this.runSeq(runId);
+    return this.db.transaction(() => {
+      let removed = 0;
+      for (const line of lines) removed += this.s.deleteLink.run(linkKey(seq, line)).changes;
+      return removed;
+    })();
+  }
+
+  async purgeStale(before: number): Promise<number> {
+    const stale = this.s.stale.all(before);
+    for (const run of stale) this.removeRun(run.seq);
+    return stale.length;
   }
 
   async commitRun(runId: string): Promise<void> {
@@ -129,25 +163,33 @@ export class SqliteLinkStore implements LinkStore {
   async discardRun(runId: string): Promise<void> {
     const run = this.s.run.get(runId);
     if (run === undefined || run.committed_at !== null) return;
-    this.db.transaction(() => {
-      this.s.deleteLinks.run(run.seq);
-      this.s.deleteRun.run(run.seq);
-    })();
+    this.removeRun(run.seq);
   }
 
   async get(id: string, at: number): Promise<LinkLookup> {
-    const row = this.s.get.get(id);
-    const run = row && this.s.runBySeq.get(row.run);
+    const parsed = parseLinkId(id);
+    const row = parsed && this.s.get.get(parsed.key);
+    const run = row && this.s.runBySeq.get(Math.floor(row.key / 2 ** 32));
     if (row === undefined || run === undefined) return { status: 'unknown' };
-    return lookup(this.stored(row, run), at);
+    return lookup(
+      {
+        verified: verifierMatches(row.verifier, parsed!.verifier),
+        committed: run.committed_at !== null,
+        revoked: row.revoked_at !== null || run.revoked_at !== null,
+        link: () => liveLink(id, lineOfKey(row.key), row, linkRun(run)),
+      },
+      at,
+    );
   }
 
   async recordOpen(id: string, at: number): Promise<boolean> {
-    return this.s.open.run({ id, at }).changes === 1;
+    const key = this.verifiedKey(id);
+    return key !== undefined && this.s.open.run({ key, at }).changes === 1;
   }
 
   async revokeId(id: string): Promise<boolean> {
-    return this.s.revokeId.run(now(), id).changes === 1;
+    const key = this.verifiedKey(id);
+    return key !== undefined && this.s.revokeId.run(now(), key).changes === 1;
   }
 
   async revokeUser(userId: string): Promise<number> {
@@ -158,13 +200,13 @@ export class SqliteLinkStore implements LinkStore {
     const run = this.s.run.get(runId);
     if (run === undefined || run.committed_at === null) return 0;
     this.s.revokeRun.run(now(), runId);
-    return this.s.count.get(run.seq)!.links;
+    return this.s.count.get(...runKeys(run.seq))!.links;
   }
 
   async runStats(runId: string): Promise<RunStats | undefined> {
     const run = this.s.run.get(runId);
     if (run === undefined) return undefined;
-    const c = this.s.count.get(run.seq)!;
+    const c = this.s.count.get(...runKeys(run.seq))!;
     return {
       runId,
       committed: run.committed_at !== null,
@@ -179,13 +221,14 @@ export class SqliteLinkStore implements LinkStore {
   async *linkOpens(runId: string): AsyncIterable<LinkOpens> {
     const run = this.s.run.get(runId);
     if (run === undefined) return;
-    let after = -1;
+    const [first, last] = runKeys(run.seq);
+    let after = first - 1;
     for (;;) {
-      const rows = this.s.page.all(run.seq, after, PAGE);
+      const rows = this.s.page.all(after, last, PAGE);
       for (const r of rows) {
         yield {
-          id: r.id,
-          line: r.line,
+          locator: locatorOf(r.key),
+          line: lineOfKey(r.key),
           userId: r.user_id,
           opens: r.opens,
           firstOpen: r.first_open,
@@ -194,7 +237,7 @@ export class SqliteLinkStore implements LinkStore {
         };
       }
       if (rows.length < PAGE) return;
-      after = rows[rows.length - 1]!.line;
+      after = rows[rows.length - 1]!.key;
     }
   }
 
@@ -208,19 +251,28 @@ export class SqliteLinkStore implements LinkStore {
     return run.seq;
   }
 
-  private stored(row: LinkRow, run: RunRow): StoredLink {
-    return {
-      committed: run.committed_at !== null,
-      revoked: row.revoked_at !== null || run.revoked_at !== null,
-      link: () =>
-        liveLink(row, JSON.parse(row.claims) as Record<string, unknown>, {
-          runId: run.run_id,
-          job: run.job,
-          domainId: run.domain_id,
-          domainName: run.domain_name,
-          mint: run.mint === 'stored' ? 'stored' : 'at_click',
-          createdAt: run.created_at,
-        }),
-    };
+  /** The key of the record `id` names when its verifier matches; else undefined. */
+  private verifiedKey(id: string): number | undefined {
+    const parsed = parseLinkId(id);
+    const row = parsed && this.s.verifier.get(parsed.key);
+    return row !== undefined && verifierMatches(row.verifier, parsed!.verifier) ? parsed!.key : undefined;
   }
+
+  private removeRun(seq: number): void {
+    this.db.transaction(() => {
+      this.s.deleteLinks.run(...runKeys(seq));
+      this.s.deleteRun.run(seq);
+    })();
+  }
+}
+
+function linkRun(run: RunRow): LinkRun {
+  return {
+    runId: run.run_id,
+    job: run.job,
+    domainId: run.domain_id,
+    domainName: run.domain_name,
+    mint: run.mint === 'stored' ? 'stored' : 'at_click',
+    createdAt: run.created_at,
+  };
 }

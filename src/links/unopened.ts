@@ -11,6 +11,7 @@ import { MeetingTokensError } from '../errors.js';
 import { formatLine, type LineFormat } from '../output/row-cells.js';
 import type { LinkedBatch } from './batch-manifest.js';
 import type { LinkOpens } from './link-store.js';
+import { VERIFIER_LENGTH } from './link-id.js';
 
 export interface UnopenedCounts {
   links: number;
@@ -48,7 +49,8 @@ export async function writeUnopened(
     for await (const row of readRows(file, output.format, names.indexOf(column), column)) {
       if (row.shortUrl === '') continue;
       const next = await links.next();
-      if (next.done === true || !row.shortUrl.endsWith(`/j/${next.value.id}`)) {
+      // Matched by line: the store keeps each link's locator (its key: run and roster line), not its id.
+      if (next.done === true || !sameLink(row.shortUrl, next.value.locator)) {
         throw new MeetingTokensError('INVARIANT', `${file}: its links and the link store's records of run ${batch.manifest.run_id} differ`);
       }
       counts.links++;
@@ -60,6 +62,12 @@ export async function writeUnopened(
     }
   }
   return counts;
+}
+
+/** Whether `url` is the short link whose locator is `locator` (an id: locator, then 22 verifier characters). */
+function sameLink(url: string, locator: string): boolean {
+  const id = url.slice(url.lastIndexOf('/j/') + 3);
+  return id.length === locator.length + VERIFIER_LENGTH && id.startsWith(locator);
 }
 
 async function* readRows(file: string, format: 'csv' | 'jsonl', index: number, column: string): AsyncIterable<FileRow> {

@@ -1,5 +1,5 @@
 /** What processing one chunk gives back: its output bytes, counts and what the run's checks need. */
-import type { NewLink } from '../links/link-store.js';
+import type { NewLinks } from '../links/link-store.js';
 
 /**
  * One chunk's result. The rejects are text where the chunk was processed and may arrive as
@@ -21,8 +21,8 @@ export interface ChunkResult<Rejects extends Uint8Array | string = Uint8Array | 
   duplicateRecords: Uint32Array;
   /** Public rooms this chunk's tokens are for, each once (only when the run checks rooms). */
   publicRooms: string[];
-  /** The records of this chunk's short links, in roster order (empty without links). */
-  links: NewLink[];
+  /** The records of this chunk's short links, in roster order (undefined without links). */
+  links: NewLinks | undefined;
   read: number;
   written: number;
   rejected: number;

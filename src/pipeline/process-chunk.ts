@@ -29,20 +29,21 @@ import { GroupRecordWriter } from '../group/group-record.js';
 import { emptyKeyReason, rowKey, type GroupKeySpec } from '../group/group-key.js';
 import { cellWriters } from '../group/grouped-lines.js';
 import type { SignedRow } from '../output/sources.js';
-import { LinkIds } from '../links/link-id.js';
-import type { NewLink } from '../links/link-store.js';
+import { LinkVerifiers } from '../links/link-id.js';
+import { ChunkLinks } from '../links/chunk-links.js';
 
 /** Daily advises keeping tokens under about 2048 characters (URLs and mail clients cut longer). */
 export const MAX_TOKEN_LENGTH: number = JOB_DEFAULTS.max_token_length;
 
 const NO_ROOMS: string[] = [];
 const NO_BYTES = new Uint8Array(0);
-const NO_LINKS: NewLink[] = [];
 
 /** Short links of a run with `links:`: every token row gets an id, a `short_url` and a record. */
 export interface LinksSpec {
   /** `<base_url>/j/`: a row's short_url is this and its id. */
   urlPrefix: string;
+  /** The run's seq in the link store: the high part of its links' keys (link-id.ts). */
+  runSeq: number;
   /** Keep each signed token in its record (`mint: stored`). */
   storeTokens: boolean;
 }
@@ -92,7 +93,7 @@ export interface ChunkContext {
   /** With `group`: how each layout column's cells are written into group records. */
   cellWriters: ((value: string) => string)[];
   links: LinksSpec | undefined;
-  linkIds: LinkIds | undefined;
+  linkVerifiers: LinkVerifiers | undefined;
 }
 
 export function createChunkContext(spec: ChunkSpec): ChunkContext {
@@ -122,7 +123,7 @@ export function createChunkContext(spec: ChunkSpec): ChunkContext {
     group: spec.group,
     cellWriters: cellWriters(layout.format, layout.escapeFormulas, layout.columns),
     links: spec.links,
-    linkIds: spec.links !== undefined ? new LinkIds() : undefined,
+    linkVerifiers: spec.links !== undefined ? new LinkVerifiers() : undefined,
   };
 }
 
@@ -153,7 +154,20 @@ export function processChunk(bytes: Uint8Array, firstLine: number, ctx: ChunkCon
 
 /** `undecodable`: the reason for rows whose fields hold `NOT_UTF8` marks, when some may. */
 export function processRecords(records: readonly ParsedRecord[], ctx: ChunkContext, undecodable?: string): ChunkResult<string> {
-  const { plan, mapRow, sign, joinBase, escapeFormulas, maxTokenLength, rooms, layout, names, group, links: linksSpec, linkIds } = ctx;
+  const {
+    plan,
+    mapRow,
+    sign,
+    joinBase,
+    escapeFormulas,
+    maxTokenLength,
+    rooms,
+    layout,
+    names,
+    group,
+    links: linksSpec,
+    linkVerifiers,
+  } = ctx;
   // A grouped batch writes cells, never lines: the row writer's fast path does not apply.
   const plain = layout.plain && group === undefined;
   const groupRecords = group !== undefined ? new GroupRecordWriter(records.length * 1024 + 1024) : undefined;
@@ -161,7 +175,7 @@ export function processRecords(records: readonly ParsedRecord[], ctx: ChunkConte
   let key = '';
   let groupCells: string[] = [];
   const publicRooms = rooms !== undefined ? new Set<string>() : undefined;
-  const links: NewLink[] = linksSpec !== undefined ? [] : NO_LINKS;
+  const links = linksSpec !== undefined ? new ChunkLinks(linksSpec) : undefined;
   const width = plan.headers.length;
   const tokens = new ByteWriter(group !== undefined ? 1024 : records.length * 800 + 1024);
   let rejectsCsv = '';
@@ -183,7 +197,7 @@ export function processRecords(records: readonly ParsedRecord[], ctx: ChunkConte
     let mapped: MappedRow | undefined;
     let token = '';
     let line = '';
-    let linkId = '';
+    let verifier = '';
     let shortUrl: string | undefined;
     if (fields.length !== width) {
       reason = `expected ${plural(width, 'field')} as in the header, found ${fields.length}`;
@@ -209,8 +223,8 @@ export function processRecords(records: readonly ParsedRecord[], ctx: ChunkConte
         if (token.length > maxTokenLength) reason = tooLong(token.length, maxTokenLength);
         else if (linksSpec !== undefined) {
           // An all-rooms token (empty room) leads to no one room: no link, as it has no join_url.
-          if (mapped.room !== '') linkId = linkIds!.id();
-          shortUrl = linkId === '' ? '' : linksSpec.urlPrefix + linkId;
+          if (mapped.room !== '') verifier = linkVerifiers!.verifier();
+          shortUrl = verifier === '' ? '' : links!.url(record.line, verifier);
         }
         if (reason === undefined && !plain) {
           const cells = layoutCells(ctx, fields, mapped, token, record.line, shortUrl);
@@ -253,19 +267,7 @@ export function processRecords(records: readonly ParsedRecord[], ctx: ChunkConte
     if (withEnds) rowEnds[written] = tokens.size;
     written++;
     const userId = claims['ud'] as string | undefined;
-    if (linkId !== '') {
-      const stored = linksSpec!.storeTokens ? token : null;
-      links.push({
-        id: linkId,
-        room,
-        claimsJson: JSON.stringify(claims),
-        nbf: nbf ?? null,
-        exp,
-        line: record.line,
-        userId: userId || null,
-        token: stored,
-      });
-    }
+    if (verifier !== '') links!.add(record.line, verifier, room, claims, nbf ?? null, exp, userId || null, token);
     if (userId !== undefined && userId !== '') {
       writeRecord(duplicateRecords, keyed, room, userId, record.line);
       keyed++;
@@ -278,7 +280,7 @@ export function processRecords(records: readonly ParsedRecord[], ctx: ChunkConte
     groupRecords: groupRecords?.bytes() ?? NO_BYTES,
     duplicateRecords: duplicateRecords.subarray(0, keyed * WORDS),
     publicRooms: publicRooms !== undefined ? [...publicRooms] : NO_ROOMS,
-    links,
+    links: links?.take(),
     read: records.length,
     written,
     rejected,

@@ -21,6 +21,7 @@ parentPort!.on('message', (request: ChunkRequest) => {
     // sit in Node's shared pool when small; then it is copied.
     transfer.push(tokens.buffer as ArrayBuffer, result.duplicateRecords.buffer as ArrayBuffer, result.rowEnds.buffer as ArrayBuffer);
     if (result.groupRecords.byteLength > 0) transfer.push(result.groupRecords.buffer as ArrayBuffer);
+    if (result.links !== undefined) transfer.push(result.links.verifierHashes.buffer as ArrayBuffer);
     if (rejects.byteLength === rejects.buffer.byteLength) transfer.push(rejects.buffer as ArrayBuffer);
     reply = {
       id: request.id,

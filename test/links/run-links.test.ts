@@ -57,7 +57,7 @@ async function expectLinksOf(ran: Ran, store: LinkStore): Promise<void> {
   const withRoom = ran.rows.filter((r) => r['room_name'] !== '');
   expect(withRoom.map((r) => r['user_name'])).toEqual(['Ada Lovelace', 'Grace, Hopper']);
   for (const row of withRoom) {
-    expect(row['short_url']).toMatch(/^https:\/\/join\.example\.com\/j\/[0-9A-Za-z]{22}$/);
+    expect(row['short_url']).toMatch(/^https:\/\/join\.example\.com\/j\/[0-9A-Za-z]{23,31}$/);
     expect(ran.logs).not.toContain(idOf(row['short_url']!));
     const found = await store.get(idOf(row['short_url']!), now());
     if (found.status !== 'live') throw new Error(`link of ${row['user_name']} is ${found.status}`);
@@ -98,6 +98,35 @@ describe('a run with short links, SQLite', () => {
     const store = await openLinkStore({ kind: 'sqlite', path: db });
     try {
       await expectLinksOf(ran, store);
+    } finally {
+      await store.close();
+    }
+  });
+
+  it('group_by: a row over max_links_per_recipient is rejected and its link record removed before the commit', async () => {
+    const roster = [
+      'room,name,user_id,email',
+      'standup,Ada,u-1,ada@example.com',
+      'retro,Ada,u-1,ada@example.com',
+      'retro,Grace,u-2,grace@example.com',
+      '',
+    ];
+    const ran = await run(['--links-base-url', BASE, '--group-by', 'email', '--max-links-per-recipient', '1'], {}, roster.join('\n'));
+    expect(ran.code).toBe(0);
+    const rejects = readdirSync(ran.out).find((n) => n.endsWith('.rejects.csv'))!;
+    expect(readFileSync(join(ran.out, rejects), 'utf8')).toContain('more than 1 links');
+    expect(ran.manifest.links).toMatchObject({ records: 2 });
+    const tokens = readdirSync(ran.out).find((n) => /\d{6}Z\.csv$/.test(n))!;
+    const ids = [...readFileSync(join(ran.out, tokens), 'utf8').matchAll(/\/j\/([0-9A-Za-z]+)/g)].map((m) => m[1]!);
+    expect(ids).toHaveLength(2);
+    const store = await openLinkStore({ kind: 'sqlite', path: join(ran.out, 'links.db') });
+    try {
+      for (const id of ids) expect((await store.get(id, now())).status).toBe('live');
+      const lines: number[] = [];
+      for await (const link of store.linkOpens(ran.manifest.run_id)) lines.push(link.line);
+      // Line 3 (Ada's second row) was rejected: no record of it is left to resolve.
+      expect(lines).toEqual([2, 4]);
+      expect(await store.runStats(ran.manifest.run_id)).toMatchObject({ committed: true, links: 2 });
     } finally {
       await store.close();
     }

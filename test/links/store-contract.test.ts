@@ -3,14 +3,14 @@
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { join } from 'node:path';
-import { LinkIds } from '../../src/links/link-id.js';
-import type { LinkRun, LinkStore, NewLink } from '../../src/links/link-store.js';
+import { LinkVerifiers } from '../../src/links/link-id.js';
+import type { LinkRun, LinkStore, NewLinks } from '../../src/links/link-store.js';
 import { openLinkStore, type StoreChoice } from '../../src/links/open-store.js';
 import { tempDir } from '../helpers.js';
 import { startTestRedis, type TestRedis } from '../redis-server.js';
+import { linkRows, type MadeLink, type LinkRow } from './new-links.js';
 
 const NOW = 1_800_000_000;
-const ids = new LinkIds();
 let redis: TestRedis;
 let runCounter = 0;
 
@@ -32,20 +32,10 @@ function run(over: Partial<LinkRun> = {}): LinkRun {
   };
 }
 
-function link(line: number, over: Partial<NewLink> = {}): NewLink {
-  const exp = over.exp ?? NOW + 3600;
-  return {
-    id: ids.id(),
-    room: 'standup',
-    claimsJson: JSON.stringify({ r: 'standup', d: 'dom', u: `User ${line}`, exp }),
-    nbf: null,
-    exp,
-    line,
-    userId: `u${line}`,
-    token: null,
-    ...over,
-  };
-}
+const row = (line: number, over: Partial<LinkRow> = {}): LinkRow => ({ line, exp: NOW + 3600, userId: `u${line}`, ...over });
+
+/** The id `made` with another verifier: the same record's locator, a wrong secret. */
+const forged = (made: MadeLink): string => made.locator + new LinkVerifiers().verifier();
 
 const stores: [string, () => StoreChoice][] = [
   ['SQLite', () => ({ kind: 'sqlite', path: join(tempDir(), 'links.db') })],
@@ -59,20 +49,28 @@ describe.each(stores)('link store contract: %s', (_name, choose) => {
     return () => store.close();
   });
 
-  async function committed(count: number, over: Partial<LinkRun> = {}): Promise<{ run: LinkRun; links: NewLink[] }> {
+  /** Begins `r` and writes `rows` as one chunk; returns the links made. */
+  async function written(r: LinkRun, rows: LinkRow[]): Promise<MadeLink[]> {
+    const seq = await store.beginRun(r);
+    const { batch, made } = linkRows(r, seq, rows);
+    await store.write(r.runId, [batch]);
+    return made;
+  }
+
+  async function committed(count: number, over: Partial<LinkRun> = {}): Promise<{ run: LinkRun; links: MadeLink[] }> {
     const r = run(over);
-    const links = Array.from({ length: count }, (_, i) => link(i + 2));
-    await store.beginRun(r);
-    await store.write(r.runId, links);
+    const links = await written(
+      r,
+      Array.from({ length: count }, (_, i) => row(i + 2)),
+    );
     await store.commitRun(r.runId);
     return { run: r, links };
   }
 
   it('resolves a link only once its run is committed, with everything it was written with', async () => {
     const r = run({ mint: 'stored' });
-    const a = link(2, { nbf: NOW - 10, token: 'header.payload.sig' });
-    await store.beginRun(r);
-    await store.write(r.runId, [a]);
+    const [a] = await written(r, [row(2, { nbf: NOW - 10, token: 'header.payload.sig', extra: { o: true, u: 'Ada "Ad"' } })]);
+    if (a === undefined) throw new Error('no link made');
     expect(await store.get(a.id, NOW)).toEqual({ status: 'unknown' });
     expect(await store.recordOpen(a.id, NOW)).toBe(false);
     expect(await store.revokeId(a.id)).toBe(false);
@@ -82,7 +80,7 @@ describe.each(stores)('link store contract: %s', (_name, choose) => {
       link: {
         id: a.id,
         room: 'standup',
-        claims: JSON.parse(a.claimsJson),
+        claims: a.claims,
         nbf: NOW - 10,
         exp: a.exp,
         line: 2,
@@ -91,7 +89,24 @@ describe.each(stores)('link store contract: %s', (_name, choose) => {
         run: r,
       },
     });
-    expect(await store.get(ids.id(), NOW)).toEqual({ status: 'unknown' });
+    // The claims come back in the order the batch signed them: the same token bytes when signed again.
+    const found = await store.get(a.id, NOW);
+    expect(found.status === 'live' && Object.keys(found.link.claims)).toEqual(['r', 'd', 'iat', 'nbf', 'exp', 'ud', 'o', 'u']);
+    expect(await store.get(forged(a), NOW)).toEqual({ status: 'unknown' });
+  });
+
+  it('answers an id whose verifier is wrong exactly as an unknown one: live, revoked or expired alike', async () => {
+    const { run: r, links } = await committed(3);
+    const [live, revoked, expired] = links as [MadeLink, MadeLink, MadeLink];
+    await store.revokeId(revoked.id);
+    for (const l of [live, revoked, expired]) {
+      expect(await store.get(forged(l), expired.exp + 1)).toEqual({ status: 'unknown' });
+      expect(await store.recordOpen(forged(l), NOW)).toBe(false);
+      expect(await store.revokeId(forged(l))).toBe(false);
+    }
+    expect(await store.get(live.id, NOW)).toMatchObject({ status: 'live' });
+    expect((await store.runStats(r.runId))!.opens).toBe(0);
+    expect(await store.get('0' + live.id.slice(1), NOW)).toEqual({ status: 'unknown' });
   });
 
   it('tells an expired link from a live one, by its exp', async () => {
@@ -106,9 +121,7 @@ describe.each(stores)('link store contract: %s', (_name, choose) => {
   it('a discarded (failed) run leaves nothing that resolves, and no trace in its stats', async () => {
     const r = run();
     const userId = `gone-${runCounter}`;
-    const links = [link(2, { userId }), link(3)];
-    await store.beginRun(r);
-    await store.write(r.runId, links);
+    const links = await written(r, [row(2, { userId }), row(3)]);
     await store.discardRun(r.runId);
     for (const l of links) expect(await store.get(l.id, NOW)).toEqual({ status: 'unknown' });
     expect(await store.runStats(r.runId)).toBeUndefined();
@@ -129,9 +142,9 @@ describe.each(stores)('link store contract: %s', (_name, choose) => {
     const opens = [];
     for await (const o of store.linkOpens(r.runId)) opens.push(o);
     expect(opens).toEqual([
-      { id: links[0]!.id, line: 2, userId: 'u2', opens: 0, firstOpen: null, lastOpen: null, revoked: false },
-      { id: links[1]!.id, line: 3, userId: 'u3', opens: 2, firstOpen: NOW + 5, lastOpen: NOW + 9, revoked: false },
-      { id: links[2]!.id, line: 4, userId: 'u4', opens: 1, firstOpen: NOW + 7, lastOpen: NOW + 7, revoked: false },
+      { locator: links[0]!.locator, line: 2, userId: 'u2', opens: 0, firstOpen: null, lastOpen: null, revoked: false },
+      { locator: links[1]!.locator, line: 3, userId: 'u3', opens: 2, firstOpen: NOW + 5, lastOpen: NOW + 9, revoked: false },
+      { locator: links[2]!.locator, line: 4, userId: 'u4', opens: 1, firstOpen: NOW + 7, lastOpen: NOW + 7, revoked: false },
     ]);
     expect(await store.runStats(r.runId)).toEqual({
       runId: r.runId,
@@ -151,27 +164,18 @@ describe.each(stores)('link store contract: %s', (_name, choose) => {
     expect((await store.get(links[1]!.id, NOW)).status).toBe('live');
     expect(await store.recordOpen(links[1]!.id, NOW)).toBe(true);
     expect((await store.runStats(r.runId))!.revokedLinks).toBe(1);
-    expect(await store.revokeId(ids.id())).toBe(false);
+    expect(await store.revokeId(forged(links[1]!))).toBe(false);
   });
 
   it('revokes by user id across runs, counting only links that were live', async () => {
     const userId = `person-${runCounter}`;
     const a = run();
     const b = run();
-    const la = link(2, { userId });
-    const lb = link(5, { userId });
-    const other = link(6);
-    const pending = run();
-    for (const [r, ls] of [
-      [a, [la, other]],
-      [b, [lb]],
-    ] as const) {
-      await store.beginRun(r);
-      await store.write(r.runId, ls);
-      await store.commitRun(r.runId);
-    }
-    await store.beginRun(pending);
-    await store.write(pending.runId, [link(7, { userId })]);
+    const [la, other] = (await written(a, [row(2, { userId }), row(6)])) as [MadeLink, MadeLink];
+    await store.commitRun(a.runId);
+    const [lb] = (await written(b, [row(5, { userId })])) as [MadeLink];
+    await store.commitRun(b.runId);
+    await written(run(), [row(7, { userId })]);
     expect(await store.revokeUser(userId)).toBe(2);
     expect(await store.get(la.id, NOW)).toEqual({ status: 'revoked' });
     expect(await store.get(lb.id, NOW)).toEqual({ status: 'revoked' });
@@ -193,18 +197,60 @@ describe.each(stores)('link store contract: %s', (_name, choose) => {
 
   it('reads a run of several pages in roster order', async () => {
     const r = run();
-    await store.beginRun(r);
-    const all: NewLink[] = [];
-    for (let chunk = 0; chunk < 5; chunk++) {
-      const links = Array.from({ length: 500 }, (_, i) => link(2 + chunk * 500 + i));
-      await store.write(r.runId, links);
-      all.push(...links);
+    const seq = await store.beginRun(r);
+    const all: MadeLink[] = [];
+    for (let chunk = 0; chunk < 5; chunk += 2) {
+      const batches: NewLinks[] = [];
+      for (const c of [chunk, chunk + 1].filter((c) => c < 5)) {
+        const { batch, made } = linkRows(
+          r,
+          seq,
+          Array.from({ length: 500 }, (_, i) => row(2 + c * 500 + i)),
+        );
+        batches.push(batch);
+        all.push(...made);
+      }
+      await store.write(r.runId, batches);
     }
     await store.commitRun(r.runId);
     const lines: number[] = [];
     for await (const o of store.linkOpens(r.runId)) lines.push(o.line);
     expect(lines).toEqual(all.map((l) => l.line));
+    for (const l of [all[0]!, all[1234]!, all[2499]!])
+      expect(await store.get(l.id, NOW)).toMatchObject({ status: 'live', link: { line: l.line } });
     expect((await store.runStats(r.runId))!.links).toBe(2500);
+  });
+
+  it('drops the records of rows rejected after they were written: they never resolve, nor count', async () => {
+    const r = run();
+    const links = await written(r, [row(2), row(3), row(4)]);
+    expect(await store.dropLines(r.runId, [3, 9])).toBe(1);
+    await store.commitRun(r.runId);
+    expect(await store.get(links[1]!.id, NOW)).toEqual({ status: 'unknown' });
+    expect((await store.get(links[2]!.id, NOW)).status).toBe('live');
+    const lines: number[] = [];
+    for await (const o of store.linkOpens(r.runId)) lines.push(o.line);
+    expect(lines).toEqual([2, 4]);
+    expect((await store.runStats(r.runId))!.links).toBe(2);
+    expect(await store.revokeRun(r.runId)).toBe(2);
+  });
+
+  it('purges runs never committed that began before a time; later and committed runs stay', async () => {
+    const staleUser = `stale-${NOW}-${runCounter}`;
+    const old = run({ createdAt: NOW - 7200 });
+    const oldLinks = await written(old, [row(2, { userId: staleUser })]);
+    const recent = run({ createdAt: NOW - 60 });
+    const recentLinks = await written(recent, [row(2)]);
+    const { run: done, links: doneLinks } = await committed(1, { createdAt: NOW - 7200 });
+    expect(await store.purgeStale(NOW - 3600)).toBeGreaterThanOrEqual(1);
+    expect(await store.runStats(old.runId)).toBeUndefined();
+    expect(await store.revokeUser(staleUser)).toBe(0);
+    expect(await store.runStats(recent.runId)).toMatchObject({ committed: false, links: 1 });
+    await store.commitRun(recent.runId);
+    expect((await store.get(recentLinks[0]!.id, NOW)).status).toBe('live');
+    expect((await store.get(doneLinks[0]!.id, NOW)).status).toBe('live');
+    expect(await store.get(oldLinks[0]!.id, NOW)).toEqual({ status: 'unknown' });
+    expect((await store.runStats(done.runId))!.links).toBe(1);
   });
 
   it('refuses to begin one run id twice', async () => {

@@ -5,11 +5,10 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
-import { LinkIds } from '../../src/links/link-id.js';
-import type { LinkRun, LinkStore, NewLink } from '../../src/links/link-store.js';
+import type { LinkRun, LinkStore } from '../../src/links/link-store.js';
 import { CLI, DOMAIN_ID, KEY } from '../helpers.js';
+import { linkRows } from '../links/new-links.js';
 
-const ids = new LinkIds();
 let runs = 0;
 
 export interface SeedLink {
@@ -35,31 +34,23 @@ export async function seedLinks(
     createdAt: Math.floor(Date.now() / 1000) - 60,
     ...over,
   };
-  const records: NewLink[] = links.map((link, i) => {
-    const room = link.room ?? 'standup';
-    const claims = {
-      r: room,
-      d: DOMAIN_ID,
-      u: link.user ?? `Guest ${i}`,
-      ud: `u${i}`,
-      ...(link.nbf ? { nbf: link.nbf } : {}),
-      exp: link.exp,
-    };
-    return {
-      id: ids.id(),
-      room,
-      claimsJson: JSON.stringify(claims),
+  const seq = await store.beginRun(run);
+  const { batch, made } = linkRows(
+    run,
+    seq,
+    links.map((link, i) => ({
+      line: i + 2,
+      room: link.room ?? 'standup',
       nbf: link.nbf ?? null,
       exp: link.exp,
-      line: i + 2,
       userId: `u${i}`,
-      token: link.token ?? null,
-    };
-  });
-  await store.beginRun(run);
-  await store.write(run.runId, records);
+      ...(link.token !== undefined ? { token: link.token } : {}),
+      extra: { u: link.user ?? `Guest ${i}` },
+    })),
+  );
+  await store.write(run.runId, [batch]);
   await store.commitRun(run.runId);
-  return { runId: run.runId, ids: records.map((r) => r.id) };
+  return { runId: run.runId, ids: made.map((m) => m.id) };
 }
 
 export interface RunningServe {
