@@ -394,7 +394,7 @@ export function linksCommandSpec(done: ExitSink): Command {
       .description('Revoked links answer 410 from serve and are left out of links unopened. Exits 1 when nothing live matched.')
       .addOption(new Option('--manifest <file>', 'every link of that batch (the store its manifest names)'))
       .addOption(new Option('--user-id <id>', 'every live link of that user id, in every batch of the store'))
-      .addOption(new Option('--id <link>', 'one link: the short link or its 22-character id'))
+      .addOption(new Option('--id <link>', 'one link: the short link or its id'))
       .addOption(
         new Option(
           '--links-db <file>',

@@ -22,7 +22,7 @@ export class ChunkLinks {
     return this.spec.urlPrefix + locatorOf(linkKey(this.spec.runSeq, line)) + verifier;
   }
 
-  /** Keeps the record of a signed row's link (`token` is kept only with `mint: stored`). */
+  /** Keeps the record of a signed row's link (`token` is kept only with `mint: stored`; `claimsJson`: the JSON signed). */
   add(
     line: number,
     verifier: string,
@@ -32,6 +32,7 @@ export class ChunkLinks {
     exp: number,
     userId: string | null,
     token: string,
+    claimsJson?: string,
   ): void {
     const l = this.links;
     if ((this.count + 1) * VERIFIER_HASH_BYTES > this.hashes.length) {
@@ -43,7 +44,7 @@ export class ChunkLinks {
     this.count++;
     l.lines.push(line);
     l.rooms.push(room);
-    l.claims.push(restClaimsJson(claims));
+    l.claims.push(restClaimsJson(claims, claimsJson));
     l.nbf.push(nbf);
     l.exp.push(exp);
     l.userIds.push(userId);

@@ -7,15 +7,15 @@
 
 const HELD = new Set(['r', 'd', 'iat', 'nbf', 'exp']);
 
-/** JSON of the claims but those the record and its run hold. */
-export function restClaimsJson(claims: Readonly<Record<string, unknown>>): string {
+/** JSON of the claims but those the record and its run hold; `json`: the claims' JSON, when at hand. */
+export function restClaimsJson(claims: Readonly<Record<string, unknown>>, json?: string): string {
   // map-row.ts writes the held claims first, `exp` last of them: then the rest is the JSON after
   // `exp`'s number (a quote inside a JSON string is escaped, so `"exp":` is only ever the key).
   for (const name in claims) {
     if (name === 'exp') {
-      const json = JSON.stringify(claims);
-      const end = json.indexOf(',', json.indexOf('"exp":') + 6);
-      return end < 0 ? '{}' : '{' + json.slice(end + 1);
+      const text = json ?? JSON.stringify(claims);
+      const end = text.indexOf(',', text.indexOf('"exp":') + 6);
+      return end < 0 ? '{}' : '{' + text.slice(end + 1);
     }
     if (!HELD.has(name)) break;
   }

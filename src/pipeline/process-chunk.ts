@@ -198,6 +198,7 @@ export function processRecords(records: readonly ParsedRecord[], ctx: ChunkConte
     let token = '';
     let line = '';
     let verifier = '';
+    let claimsJson: string | undefined;
     let shortUrl: string | undefined;
     if (fields.length !== width) {
       reason = `expected ${plural(width, 'field')} as in the header, found ${fields.length}`;
@@ -219,7 +220,9 @@ export function processRecords(records: readonly ParsedRecord[], ctx: ChunkConte
           key = rowKey(group, fields, mapped.room, mapped.claims);
           if (key === '' && group.uniqueFor === undefined) reject(emptyKeyReason(group));
         }
-        token = sign(mapped.claims);
+        // With links, the claims' JSON is kept for the link's record: stringified once, not twice.
+        if (links !== undefined) claimsJson = JSON.stringify(mapped.claims);
+        token = sign(mapped.claims, claimsJson);
         if (token.length > maxTokenLength) reason = tooLong(token.length, maxTokenLength);
         else if (linksSpec !== undefined) {
           // An all-rooms token (empty room) leads to no one room: no link, as it has no join_url.
@@ -267,7 +270,7 @@ export function processRecords(records: readonly ParsedRecord[], ctx: ChunkConte
     if (withEnds) rowEnds[written] = tokens.size;
     written++;
     const userId = claims['ud'] as string | undefined;
-    if (verifier !== '') links!.add(record.line, verifier, room, claims, nbf ?? null, exp, userId || null, token);
+    if (verifier !== '') links!.add(record.line, verifier, room, claims, nbf ?? null, exp, userId || null, token, claimsJson);
     if (userId !== undefined && userId !== '') {
       writeRecord(duplicateRecords, keyed, room, userId, record.line);
       keyed++;

@@ -16,15 +16,15 @@ export const HEADER = { alg: 'HS256', typ: 'JWT' } as const;
 const ENCODED_HEADER = Buffer.from(JSON.stringify(HEADER)).toString('base64url');
 const BLOCK = 64; // SHA-256 block size in bytes
 
-export type Sign = (claims: Readonly<Record<string, unknown>>) => string;
+/** `json`: the claims' JSON when the caller has it already (a run with links keeps it for the link's record). */
+export type Sign = (claims: Readonly<Record<string, unknown>>, json?: string) => string;
 
 export function createSigner(apiKey: string): Sign {
   // Daily uses the API key's UTF-8 bytes as the HMAC secret, as jose does with a TextEncoder.
   const key = Buffer.from(apiKey);
   // Encoding the payload through one reused buffer spares a Buffer object per token.
   let scratch = Buffer.alloc(4096);
-  const signingInput = (claims: Readonly<Record<string, unknown>>): string => {
-    const json = JSON.stringify(claims);
+  const signingInput = (claims: Readonly<Record<string, unknown>>, json = JSON.stringify(claims)): string => {
     // Stryker disable next-line ConditionalExpression,EqualityOperator: growing the buffer more often (`true`, `>=`) writes the same bytes, only slower
     if (json.length * 3 > scratch.length) scratch = Buffer.alloc(json.length * 3);
     // Stryker disable next-line StringLiteral: "" names UTF-8 too, the default
@@ -34,8 +34,8 @@ export function createSigner(apiKey: string): Sign {
 
   // Stryker disable next-line ConditionalExpression,EqualityOperator: sending more keys the createHmac way gives the same HMAC; byte 0x80 is never a key's first non-ASCII byte in UTF-8
   if (key.length > BLOCK || key.some((byte) => byte >= 0x80)) {
-    return function signWithHmac(claims) {
-      const input = signingInput(claims);
+    return function signWithHmac(claims, json) {
+      const input = signingInput(claims, json);
       return `${input}.${createHmac('sha256', key).update(input).digest('base64url')}`;
     };
   }
@@ -49,8 +49,8 @@ export function createSigner(apiKey: string): Sign {
   }
   // ASCII key bytes XOR 0x36 stay ASCII, so this string hashes to exactly the ipad bytes.
   const ipadText = ipad.toString('latin1');
-  return function sign(claims) {
-    const input = signingInput(claims);
+  return function sign(claims, json) {
+    const input = signingInput(claims, json);
     // Hex and base64url results avoid allocating a Buffer per call (the costly part).
     outer.write(hash('sha256', ipadText + input, 'hex'), BLOCK, 'hex');
     return `${input}.${hash('sha256', outer, 'base64url')}`;
