@@ -93,7 +93,7 @@ export class LinkVerifiers {
 
   /** A new verifier: 22 characters. */
   verifier(): string {
-    for (let n = 0; n < VERIFIER_LENGTH; ) {
+    for (let n = 0; n < VERIFIER_LENGTH;) {
       if (this.at === this.bytes.length) {
         randomFillSync(this.bytes);
         this.at = 0;
