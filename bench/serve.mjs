@@ -28,30 +28,29 @@ async function freePort() {
 
 async function seed(choice, n) {
   const { openLinkStore } = await import(pathToFileURL(join(here, '..', 'dist', 'links', 'open-store.js')).href);
-  const { LinkIds } = await import(pathToFileURL(join(here, '..', 'dist', 'links', 'link-id.js')).href);
+  const { LinkVerifiers } = await import(pathToFileURL(join(here, '..', 'dist', 'links', 'link-id.js')).href);
+  const { ChunkLinks } = await import(pathToFileURL(join(here, '..', 'dist', 'links', 'chunk-links.js')).href);
   const store = await openLinkStore(choice);
-  const ids = new LinkIds();
+  const verifiers = new LinkVerifiers();
   const exp = Math.floor(Date.now() / 1000) + 86_400;
+  const iat = exp - 86_400;
   const runId = '00000000-0000-4000-8000-00000000be0c';
-  await store.beginRun({ runId, job: 'bench', domainId: DOMAIN_ID, domainName: 'acme', mint: 'at_click', createdAt: exp - 86_400 });
-  const links = [];
-  for (let i = 0; i < n; i++) {
-    const claims = { r: 'standup', d: DOMAIN_ID, u: `Guest number ${i}`, ud: `user-${i}`, exp };
-    links.push({
-      id: ids.id(),
-      room: 'standup',
-      claimsJson: JSON.stringify(claims),
-      nbf: null,
-      exp,
-      line: i + 2,
-      userId: `user-${i}`,
-      token: null,
-    });
+  // As a run writes them: a chunk's records in columns (ChunkLinks), the ids its short URLs end in.
+  const runSeq = await store.beginRun({ runId, job: 'bench', domainId: DOMAIN_ID, domainName: 'acme', mint: 'at_click', createdAt: iat });
+  const ids = [];
+  for (let at = 0; at < n; at += 5000) {
+    const chunk = new ChunkLinks({ urlPrefix: '', runSeq, storeTokens: false });
+    for (let i = at; i < Math.min(n, at + 5000); i++) {
+      const claims = { r: 'standup', d: DOMAIN_ID, iat, exp, u: `Guest number ${i}`, ud: `user-${i}` };
+      const verifier = verifiers.verifier();
+      ids.push(chunk.url(i + 2, verifier));
+      chunk.add(i + 2, verifier, 'standup', claims, null, exp, `user-${i}`, '');
+    }
+    await store.write(runId, [chunk.take()]);
   }
-  for (let at = 0; at < n; at += 5000) await store.write(runId, links.slice(at, at + 5000));
   await store.commitRun(runId);
   await store.close();
-  return links.map((link) => link.id);
+  return ids;
 }
 
 /** CPU seconds (user + system) a process has used so far, from /proc (clock ticks of 1/100 s). */
