@@ -1,5 +1,6 @@
 /** The SQLite store's statements, each prepared once, and the rows they read. */
 import type BetterSqlite3 from 'better-sqlite3';
+import type { LinkFields } from './lookup.js';
 
 export interface RunRow {
   seq: number;
@@ -13,15 +14,9 @@ export interface RunRow {
   revoked_at: number | null;
 }
 
-export interface LinkRow {
+export interface LinkRow extends LinkFields {
   key: number;
   verifier: Uint8Array;
-  room: string;
-  claims: string;
-  nbf: number | null;
-  exp: number;
-  user_id: string | null;
-  token: string | null;
   opens: number;
   first_open: number | null;
   last_open: number | null;
