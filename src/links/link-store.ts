@@ -80,6 +80,14 @@ export interface LinkOpens {
   revoked: boolean;
 }
 
+/** Opens of one link counted together (serve counts opens in batches): unix seconds. */
+export interface OpenCount {
+  id: string;
+  opens: number;
+  first: number;
+  last: number;
+}
+
 /** A run's links counted. */
 export interface RunStats {
   runId: string;
@@ -110,6 +118,12 @@ export interface LinkStore {
   get(id: string, now: number): Promise<LinkLookup>;
   /** Counts one open at `at` (unix seconds); false when no such committed link exists. */
   recordOpen(id: string, at: number): Promise<boolean>;
+  /**
+   * Counts a batch of opens at once (one transaction or round trip): each committed link's count
+   * grows by `opens`, its first open becomes the earlier of the two, its last the later. Ids of no
+   * committed link are skipped; returns how many links were counted.
+   */
+  recordOpens(counts: readonly OpenCount[]): Promise<number>;
   /** Revokes one link; false when no committed link has this id. */
   revokeId(id: string): Promise<boolean>;
   /** Revokes every committed link with this user id; returns how many were live before. */

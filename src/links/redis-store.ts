@@ -12,7 +12,8 @@
 import { MeetingTokensError } from '../errors.js';
 import { connectRedis, type RedisClient } from '../redis/redis-connect.js';
 import { redisLocation } from '../redis/redis-url.js';
-import type { LinkLookup, LinkOpens, LinkRun, LinkStore, NewLinks, RunStats } from './link-store.js';
+import { luaScript } from '../redis/lua-script.js';
+import type { LinkLookup, LinkOpens, LinkRun, LinkStore, NewLinks, OpenCount, RunStats } from './link-store.js';
 import { liveLink, lookup } from './lookup.js';
 import { linkKey, locatorOf, parseLinkId, VERIFIER_HASH_BYTES, verifierMatches } from './link-id.js';
 
@@ -22,6 +23,18 @@ const now = (): string => String(Math.floor(Date.now() / 1000));
 
 /** [run id, room, claims JSON (link-claims.ts), nbf, exp, line, user id, token, verifier hash (hex)]. */
 type Packed = [string, string, string, number | null, number, number, string | null, string | null, string];
+
+/** KEYS: `O:<locator>` hashes; ARGV: opens, first, last per key. Earliest first and latest last win, whichever replica writes first. */
+const COUNT_OPENS = luaScript(`
+for i, key in ipairs(KEYS) do
+  local first, last = ARGV[3 * i - 1], ARGV[3 * i]
+  redis.call('HINCRBY', key, 'opens', ARGV[3 * i - 2])
+  local f = tonumber(redis.call('HGET', key, 'first'))
+  if not f or tonumber(first) < f then redis.call('HSET', key, 'first', first) end
+  local l = tonumber(redis.call('HGET', key, 'last'))
+  if not l or tonumber(last) > l then redis.call('HSET', key, 'last', last) end
+end
+return #KEYS`);
 
 const num = (text: string | undefined): number | null => (text === undefined ? null : Number(text));
 
@@ -159,6 +172,34 @@ export class RedisLinkStore implements LinkStore {
       .hSet(P + 'O:' + locator, 'last', String(at))
       .execAsPipeline();
     return true;
+  }
+
+  async recordOpens(counts: readonly OpenCount[]): Promise<number> {
+    if (counts.length === 0) return 0;
+    const parsed = counts.map((c) => parseLinkId(c.id));
+    const packed = await this.client.mGet(parsed.map((p) => P + 'L:' + (p?.locator ?? '-')));
+    const runOf = packed.map((text, i) => {
+      const p = parsed[i];
+      if (text === null || p === undefined) return undefined;
+      const record = JSON.parse(text) as Packed;
+      return verifierMatches(Buffer.from(record[8], 'hex'), p.verifier) ? record[0] : undefined;
+    });
+    const runIds = [...new Set(runOf.filter((runId) => runId !== undefined))];
+    if (runIds.length === 0) return 0;
+    const multi = this.client.multi();
+    for (const runId of runIds) multi.hExists(P + 'R:' + runId, 'committed');
+    const exists = await multi.execAsPipeline();
+    const committed = new Set(runIds.filter((_, i) => Boolean(exists[i])));
+    const keys: string[] = [];
+    const args: string[] = [];
+    counts.forEach((c, i) => {
+      const runId = runOf[i];
+      if (runId === undefined || !committed.has(runId)) return;
+      keys.push(P + 'O:' + parsed[i]!.locator);
+      args.push(String(c.opens), String(c.first), String(c.last));
+    });
+    if (keys.length > 0) await COUNT_OPENS(this.client, keys, args);
+    return keys.length;
   }
 
   async revokeId(id: string): Promise<boolean> {

@@ -44,6 +44,10 @@ export function prepareStatements(db: BetterSqlite3.Database) {
       `UPDATE links SET opens = opens + 1, first_open = coalesce(first_open, @at), last_open = @at
        WHERE key = @key AND (key >> 32) IN (${committedRun})`,
     ),
+    opens: db.prepare<[{ key: number; opens: number; first: number; last: number }]>(
+      `UPDATE links SET opens = opens + @opens, first_open = min(coalesce(first_open, @first), @first),
+       last_open = max(coalesce(last_open, @last), @last) WHERE key = @key AND (key >> 32) IN (${committedRun})`,
+    ),
     revokeId: db.prepare(`UPDATE links SET revoked_at = coalesce(revoked_at, ?) WHERE key = ? AND (key >> 32) IN (${committedRun})`),
     revokeUser: db.prepare(
       `UPDATE links SET revoked_at = ? WHERE user_id = ? AND revoked_at IS NULL

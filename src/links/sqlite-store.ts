@@ -6,7 +6,7 @@
 import { closeSync, openSync } from 'node:fs';
 import type BetterSqlite3 from 'better-sqlite3';
 import { MeetingTokensError } from '../errors.js';
-import type { LinkLookup, LinkOpens, LinkRun, LinkStore, NewLinks, RunStats } from './link-store.js';
+import type { LinkLookup, LinkOpens, LinkRun, LinkStore, NewLinks, OpenCount, RunStats } from './link-store.js';
 import { SQLITE_SCHEMA } from './sqlite-schema.js';
 import { prepareStatements, type RunRow } from './sqlite-statements.js';
 import { liveLink, lookup } from './lookup.js';
@@ -127,6 +127,18 @@ export class SqliteLinkStore implements LinkStore {
   async recordOpen(id: string, at: number): Promise<boolean> {
     const key = this.verifiedKey(id);
     return key !== undefined && this.s.open.run({ key, at }).changes === 1;
+  }
+
+  async recordOpens(counts: readonly OpenCount[]): Promise<number> {
+    const update = this.s.opens;
+    return this.db.transaction(() => {
+      let counted = 0;
+      for (const { id, opens, first, last } of counts) {
+        const key = this.verifiedKey(id);
+        if (key !== undefined) counted += update.run({ key, opens, first, last }).changes;
+      }
+      return counted;
+    })();
   }
 
   async revokeId(id: string): Promise<boolean> {

@@ -15,6 +15,7 @@ import type { LinkSource } from './link-source.js';
 import { isLinkId } from '../links/link-id.js';
 import { answerLink, type LinkMethod, type LinkSettings } from './link-answer.js';
 import { NotFoundLimit } from './not-found-limit.js';
+import { OpenCounter } from './open-counter.js';
 import { NOT_FOUND_PAGE, TOO_MANY_PAGE, pagePolicy } from './pages.js';
 import type { ServeMetrics } from './serve-metrics.js';
 
@@ -38,7 +39,10 @@ export const linkRef = (id: string): string => keyFingerprint(id);
 
 export interface LinkServer {
   server: Server;
-  /** Stops taking connections; healthz answers 503 meanwhile. Resolves when open requests are answered. */
+  /**
+   * Stops taking connections; healthz answers 503 meanwhile. Resolves when open requests are
+   * answered and every open is in the store.
+   */
   drain: (graceMs: number) => Promise<void>;
 }
 
@@ -47,6 +51,16 @@ export function createLinkServer(options: LinkServerOptions): LinkServer {
   const clock = options.clock ?? Date.now;
   const limit = new NotFoundLimit(options.notFoundPerMinute, 60_000);
   let draining = false;
+  const opens = new OpenCounter({
+    record: (counts) => source.recordOpens(counts),
+    onError: (error, count, dropped) => {
+      // The guests got into their meetings; only counts are late (or, past the limit, lost).
+      metrics.storeErrors.inc();
+      if (dropped) log.error({ err: errorName(error), opens: count }, 'could not record opens; they are lost');
+      else log.warn({ err: errorName(error), opens: count }, 'could not record opens; trying again');
+    },
+    onRecovered: () => log.info('recording opens again'),
+  });
 
   const clientAddress = (req: IncomingMessage): string => {
     const forwarded = options.trustProxy ? req.headers['x-forwarded-for'] : undefined;
@@ -95,13 +109,7 @@ export function createLinkServer(options: LinkServerOptions): LinkServer {
         res.writeHead(500, HTML).end();
         break;
       case 'open':
-        try {
-          await source.recordOpen(id, Math.floor(now / 1000));
-        } catch (error) {
-          // The guest still gets into the meeting; only the count is lost, and the metric says so.
-          metrics.storeErrors.inc();
-          log.warn({ link: linkRef(id), err: errorName(error) }, 'could not record an open');
-        }
+        opens.add(id, Math.floor(now / 1000));
         metrics.opens.inc();
         res.writeHead(answer.status, { ...COMMON, location: answer.location }).end();
         break;
@@ -143,6 +151,7 @@ export function createLinkServer(options: LinkServerOptions): LinkServer {
     const timer = setTimeout(() => server.closeAllConnections(), graceMs);
     await closed;
     clearTimeout(timer);
+    await opens.close();
   };
   return { server, drain };
 }

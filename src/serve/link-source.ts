@@ -1,7 +1,8 @@
 /**
- * What `serve` needs from the link store (src/links): look a link up by id, and count an open.
+ * What `serve` needs from the link store (src/links): look a link up by id, and count opens.
  * A narrow view, so that the HTTP side depends on two methods, not on the whole store.
  */
+import type { OpenCount } from '../links/link-store.js';
 
 /** The part of a link's run that decides how it is served. */
 export interface ServedRun {
@@ -28,7 +29,7 @@ export type ServedLookup =
 export interface LinkSource {
   /** `now` in unix seconds decides expiry. */
   get(id: string, now: number): Promise<ServedLookup>;
-  /** Counts one open at `at` (unix seconds). */
-  recordOpen(id: string, at: number): Promise<unknown>;
+  /** Counts a batch of opens (serve writes them behind the answers: open-counter.ts). */
+  recordOpens(counts: readonly OpenCount[]): Promise<unknown>;
   close(): Promise<void>;
 }

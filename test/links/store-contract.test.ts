@@ -157,6 +157,33 @@ describe.each(stores)('link store contract: %s', (_name, choose) => {
     });
   });
 
+  it('counts a batch of opens at once: counts add up, the earliest first and the latest last win; uncommitted and unknown ids are skipped', async () => {
+    const { run: r, links } = await committed(3);
+    expect(await store.recordOpen(links[0]!.id, NOW + 5)).toBe(true);
+    const pending = run();
+    const [unseen] = await written(pending, [row(2)]);
+    const wrong = links[2]!.id.slice(0, -1) + (links[2]!.id.endsWith('A') ? 'B' : 'A');
+    expect(
+      await store.recordOpens([
+        { id: links[0]!.id, opens: 3, first: NOW + 2, last: NOW + 4 },
+        { id: links[1]!.id, opens: 2, first: NOW + 6, last: NOW + 8 },
+        { id: unseen!.id, opens: 1, first: NOW, last: NOW },
+        { id: wrong, opens: 1, first: NOW, last: NOW },
+      ]),
+    ).toBe(2);
+    expect(await store.recordOpens([{ id: links[1]!.id, opens: 1, first: NOW + 7, last: NOW + 7 }])).toBe(1);
+    expect(await store.recordOpens([])).toBe(0);
+    const opens = [];
+    for await (const o of store.linkOpens(r.runId)) opens.push([o.opens, o.firstOpen, o.lastOpen]);
+    expect(opens).toEqual([
+      [4, NOW + 2, NOW + 5],
+      [3, NOW + 6, NOW + 8],
+      [0, null, null],
+    ]);
+    await store.commitRun(pending.runId);
+    expect(await store.runStats(pending.runId)).toMatchObject({ opens: 0 });
+  });
+
   it('revokes one link by id', async () => {
     const { run: r, links } = await committed(2);
     expect(await store.revokeId(links[0]!.id)).toBe(true);
