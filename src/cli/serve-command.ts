@@ -10,6 +10,7 @@ import { createLinkServer } from '../serve/link-server.js';
 import type { PageMode } from '../serve/link-answer.js';
 import { openLinkSource } from '../serve/open-link-source.js';
 import { ServeMetrics } from '../serve/serve-metrics.js';
+import { SqliteOpenWriter } from '../serve/sqlite-open-writer.js';
 import { effectiveLogLevel, type LogLevel } from './options.js';
 import { trapStopSignals } from './signals.js';
 
@@ -36,12 +37,17 @@ export async function serveCommand(values: ServeValues): Promise<number> {
   // The server signs every token it hands out, so it needs the key the batch would have used; the
   // demo key never serves (its tokens open nothing).
   const apiKey = loadApiKey(process.env, { allowWeakKey: values.allowWeakKey ?? false, demoAllowed: false });
-  const store = await openLinkSource(values.linksDb, process.env);
+  const { store, sqlitePath } = await openLinkSource(values.linksDb, process.env);
+  // SQLite's writes go to a thread of their own; Redis's are network round trips already.
+  const writer = sqlitePath === undefined ? undefined : await SqliteOpenWriter.start(sqlitePath, (counts) => store.recordOpens(counts));
   const signals = trapStopSignals();
   try {
     const metrics = new ServeMetrics();
     const { server, drain } = createLinkServer({
-      source: store,
+      source: {
+        get: (id, now) => store.get(id, now),
+        recordOpens: (counts) => (writer ?? store).recordOpens(counts),
+      },
       sign: createSigner(apiKey.key),
       domainName: values.domainName,
       page: values.page,
@@ -76,6 +82,7 @@ export async function serveCommand(values: ServeValues): Promise<number> {
     log.info('serve stopped');
     return 0;
   } finally {
+    await writer?.close();
     await store.close();
     signals.release();
   }

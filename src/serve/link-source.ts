@@ -31,5 +31,4 @@ export interface LinkSource {
   get(id: string, now: number): Promise<ServedLookup>;
   /** Counts a batch of opens (serve writes them behind the answers: open-counter.ts). */
   recordOpens(counts: readonly OpenCount[]): Promise<unknown>;
-  close(): Promise<void>;
 }

@@ -8,7 +8,10 @@ import { MeetingTokensError } from '../errors.js';
 import type { LinkStore } from '../links/link-store.js';
 import { chooseStore, openLinkStore } from '../links/open-store.js';
 
-export async function openLinkSource(linksDb: string | undefined, env: NodeJS.ProcessEnv): Promise<LinkStore> {
+export async function openLinkSource(
+  linksDb: string | undefined,
+  env: NodeJS.ProcessEnv,
+): Promise<{ store: LinkStore; sqlitePath: string | undefined }> {
   if (linksDb === undefined && !env['LINKS_REDIS_URL'] && !env['REDIS_URL']) {
     throw new MeetingTokensError('USAGE', 'serve needs a link store: --links-db <file> (SQLite), or LINKS_REDIS_URL or REDIS_URL (Redis)');
   }
@@ -16,5 +19,5 @@ export async function openLinkSource(linksDb: string | undefined, env: NodeJS.Pr
   if (choice.kind === 'sqlite' && !existsSync(choice.path)) {
     throw new MeetingTokensError('USAGE', `--links-db ${choice.path}: no such file; give the store a run with links wrote`);
   }
-  return openLinkStore(choice);
+  return { store: await openLinkStore(choice), sqlitePath: choice.kind === 'sqlite' ? choice.path : undefined };
 }
