@@ -5,7 +5,7 @@
  * writes them (CSV-quoted, or JSON), so a line is made by copying bytes.
  */
 import { csvCell } from '../output/csv-writer.js';
-import type { GroupRows } from './group-record.js';
+import type { GroupRows, TailOf } from './group-record.js';
 
 /** An output column: its name in the file and where its value comes from (a tokens-file column, `roster`, `email`). */
 export interface OutputColumn {
@@ -67,6 +67,16 @@ export function cellWriters(format: LineFormat, escapeFormulas: boolean, columns
   return columns.map((column) => (PLAIN_SOURCES.has(column.source) ? plain : general));
 }
 
+/**
+ * The join link's cell ends with the token's cell as the file writes them (past the token's
+ * opening quote in JSON): stored once in a group record. Undefined without both columns.
+ */
+export function joinUrlTail(format: LineFormat, columns: readonly OutputColumn[]): TailOf | undefined {
+  const cell = columns.findIndex((column) => column.source === 'join_url');
+  const from = columns.findIndex((column) => column.source === 'token');
+  return cell < 0 || from < 0 ? undefined : { cell, from, skip: format === 'jsonl' ? 1 : 0 };
+}
+
 /** Writes recipients' lines into a buffer the caller empties with `take`. */
 export class GroupedLineWriter {
   private buffer = Buffer.allocUnsafeSlow(1 << 20);
@@ -102,8 +112,11 @@ export class GroupedLineWriter {
     for (let i = 0; i < rows.length; i++) {
       this.put(literals[i]!, 0, literals[i]!.length);
       const row = rows[i]!;
-      if (row < count) this.put(bytes, group.cellStart(row, cells[i]!), group.cellEnd(row, cells[i]!));
-      else this.put(this.empty, 0, this.empty.length);
+      if (row < count) {
+        const cell = cells[i]!;
+        this.put(bytes, group.cellStart(row, cell), group.cellEnd(row, cell));
+        this.put(bytes, group.tailStart(row, cell), group.tailEnd(row, cell));
+      } else this.put(this.empty, 0, this.empty.length);
     }
     const end = literals[rows.length]!;
     this.put(end, 0, end.length);

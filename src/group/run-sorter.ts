@@ -47,6 +47,8 @@ export class RunSorter {
   private spill: FileHandle | undefined;
   private spillBytes = 0;
   private runs: { offset: number; bytes: number }[] = [];
+  /** The buffer runs are written through, one run at a time. */
+  private staged: Buffer | undefined;
 
   constructor(
     private readonly dir: string,
@@ -89,7 +91,7 @@ export class RunSorter {
       if (this.used + length > this.buffer.length || this.count === this.sizes.runRecords) await this.spillRun();
       if (length > this.buffer.length) {
         // A record larger than a run is a run of its own.
-        await this.appendRun([view.subarray(at, at + length)]);
+        await this.appendRun(view.subarray(at, at + length));
       } else this.copyIn(view, at, length);
       at += length;
     }
@@ -110,11 +112,7 @@ export class RunSorter {
         if (group.length === 1) longer.push(group[0]!);
         else {
           const writer = this.runWriter();
-          await this.merge(
-            await this.fileSources(group),
-            (record) => writer.write(record.bytes.subarray(record.start, record.end)),
-            signal,
-          );
+          await this.merge(await this.fileSources(group), (record) => writer.write(record.bytes, record.start, record.end), signal);
           longer.push(await writer.close());
         }
       }
@@ -137,6 +135,7 @@ export class RunSorter {
   private release(): void {
     this.buffer = Buffer.alloc(0);
     this.scratch = undefined;
+    this.staged = undefined;
     this.count = 0;
     this.used = 0;
   }
@@ -150,26 +149,31 @@ export class RunSorter {
   private async spillRun(): Promise<void> {
     if (this.count === 0) return;
     this.sortRun();
-    const parts: Buffer[] = [];
+    const writer = this.runWriter();
+    const { buffer, entries } = this;
     for (let i = 0; i < this.count; i++) {
-      const at = this.entries[i * 4 + 2]!;
-      parts.push(this.buffer.subarray(at, at + this.entries[i * 4 + 3]!));
+      const at = entries[i * 4 + 2]!;
+      const pending = writer.write(buffer, at, at + entries[i * 4 + 3]!);
+      if (pending !== undefined) await pending;
     }
-    await this.appendRun(parts);
+    this.runs.push(await writer.close());
     this.count = 0;
     this.used = 0;
   }
 
-  private async appendRun(parts: Buffer[]): Promise<void> {
+  private async appendRun(part: Buffer): Promise<void> {
     const writer = this.runWriter();
-    for (const part of parts) await writer.write(part);
+    await writer.write(part, 0, part.length);
     this.runs.push(await writer.close());
   }
 
-  /** Writes one run at the end of the spill file, through a buffer. */
-  private runWriter(): { write(part: Buffer): Promise<void> | undefined; close(): Promise<{ offset: number; bytes: number }> } {
+  /** Writes one run at the end of the spill file, through a buffer (one run at a time). */
+  private runWriter(): {
+    write(from: Buffer, start: number, end: number): Promise<void> | undefined;
+    close(): Promise<{ offset: number; bytes: number }>;
+  } {
     const offset = this.spillBytes;
-    const staged = Buffer.allocUnsafe(WRITE_BYTES);
+    const staged = (this.staged ??= Buffer.allocUnsafeSlow(WRITE_BYTES));
     let fill = 0;
     const flush = async (data: Uint8Array): Promise<void> => {
       if (!this.spill) {
@@ -181,17 +185,16 @@ export class RunSorter {
       this.spillBytes += data.length;
     };
     return {
-      write: (part) => {
-        if (fill + part.length <= staged.length) {
-          part.copy(staged, fill);
-          fill += part.length;
+      write: (from, start, end) => {
+        if (fill + end - start <= staged.length) {
+          fill += from.copy(staged, fill, start, end);
           return undefined;
         }
         return (async () => {
           if (fill > 0) await flush(staged.subarray(0, fill));
           fill = 0;
-          if (part.length > staged.length) await flush(part);
-          else fill = part.copy(staged, 0);
+          if (end - start > staged.length) await flush(from.subarray(start, end));
+          else fill = from.copy(staged, 0, start, end);
         })();
       },
       close: async () => {

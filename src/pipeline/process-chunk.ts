@@ -27,7 +27,7 @@ import { JOB_DEFAULTS } from '../config/job-defaults.js';
 import { pairHash } from '../duplicates/pair-hash.js';
 import { GroupRecordWriter } from '../group/group-record.js';
 import { emptyKeyReason, rowKey, type GroupKeySpec } from '../group/group-key.js';
-import { cellWriters } from '../group/grouped-lines.js';
+import { cellWriters, joinUrlTail } from '../group/grouped-lines.js';
 import type { SignedRow } from '../output/sources.js';
 import { LinkVerifiers } from '../links/link-id.js';
 import { ChunkLinks } from '../links/chunk-links.js';
@@ -170,7 +170,8 @@ export function processRecords(records: readonly ParsedRecord[], ctx: ChunkConte
   } = ctx;
   // A grouped batch writes cells, never lines: the row writer's fast path does not apply.
   const plain = layout.plain && group === undefined;
-  const groupRecords = group !== undefined ? new GroupRecordWriter(records.length * 1024 + 1024) : undefined;
+  const groupRecords =
+    group !== undefined ? new GroupRecordWriter(records.length * 1024 + 1024, joinUrlTail(layout.format, layout.columns)) : undefined;
   const hash = new Uint32Array(2);
   let key = '';
   let groupCells: string[] = [];
