@@ -5,6 +5,8 @@
  * writes them (CSV-quoted, or JSON), so a line is made by copying bytes.
  */
 import { csvCell } from '../output/csv-writer.js';
+import { jsonString } from '../output/json-writer.js';
+import { PLAIN_SOURCES } from '../output/sources.js';
 import type { GroupRows, TailOf } from './group-record.js';
 
 /** An output column: its name in the file and where its value comes from (a tokens-file column, `roster`, `email`). */
@@ -49,16 +51,8 @@ export function groupedLayout(columns: readonly OutputColumn[], maxLinks: number
 
 /** One cell as the file writes it: CSV (formula-escaped when asked, quoted when it must be) or a JSON string. */
 export function cellText(format: LineFormat, value: string, escapeFormulas: boolean): string {
-  return format === 'jsonl' ? JSON.stringify(value) : csvCell(value, escapeFormulas);
+  return format === 'jsonl' ? jsonString(value) : csvCell(value, escapeFormulas);
 }
-
-/**
- * Sources whose values are tokens, links to a room (`A-Z a-z 0-9 - _`), times, numbers or
- * booleans: no quote, comma, line break, backslash or control character, no formula start. Such a
- * cell is written as it is (in quotes for JSON): scanning a 400-character link for quotes cost a
- * grouped run a tenth of its time.
- */
-const PLAIN_SOURCES: ReadonlySet<string> = new Set(['token', 'join_url', 'not_before', 'expires_at', 'exp', 'is_owner']);
 
 /** For each column, the function that writes its cells (cellText, or the plain path above). */
 export function cellWriters(format: LineFormat, escapeFormulas: boolean, columns: readonly OutputColumn[]): ((value: string) => string)[] {
@@ -93,7 +87,7 @@ export class GroupedLineWriter {
     const { names } = layout;
     const text =
       format === 'jsonl'
-        ? [...names.map((name, i) => `${i === 0 ? '{' : ','}${JSON.stringify(name)}:`), '}\n']
+        ? [...names.map((name, i) => `${i === 0 ? '{' : ','}${jsonString(name)}:`), '}\n']
         : [...names.map((_, i) => (i === 0 ? '' : ',')), lineEnding];
     this.literals = text.map((t) => Buffer.from(t, 'utf8'));
     this.empty = Buffer.from(format === 'jsonl' ? '""' : '', 'utf8');

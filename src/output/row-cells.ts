@@ -4,6 +4,8 @@
  * recipient) can take the cells of many rows, arrange them and write them with the same formatter.
  */
 import { csvCell } from './csv-writer.js';
+import { jsonEscaped, jsonString } from './json-writer.js';
+import type { ByteWriter } from './byte-writer.js';
 import type { OutputFormat, OutputLayout } from './layout.js';
 import { cellLimitProblem } from './profile-rules.js';
 import { PROFILES } from './profiles.js';
@@ -45,13 +47,52 @@ export type LineFormat = Pick<OutputLayout, 'format' | 'escapeFormulas' | 'lineE
  */
 export function formatLine(format: LineFormat, names: readonly string[], cells: readonly string[]): string {
   if (format.format === 'jsonl') {
-    let line = '{';
-    for (let i = 0; i < cells.length; i++) line += `${i === 0 ? '' : ','}${JSON.stringify(names[i])}:${JSON.stringify(cells[i])}`;
-    return line + '}\n';
+    if (cells.length === 0) return '{}\n';
+    const between = jsonBetween(names);
+    let line = '';
+    for (let i = 0; i < cells.length; i++) line += between[i]! + jsonEscaped(cells[i]!);
+    return line + between[cells.length]!;
   }
   let line = csvCell(cells[0] ?? '', format.escapeFormulas);
   for (let i = 1; i < cells.length; i++) line += ',' + csvCell(cells[i]!, format.escapeFormulas);
   return line + format.lineEnding;
+}
+
+/**
+ * `formatLine` written straight into `out`: a JSON line as the bytes between its cells (`{"email":"`,
+ * `","room":"`, `"}`) and each cell's escaped text, without building the line as a string first
+ * (a JSONL batch spent a fifth of its time there). `plain[i]`: cell i comes from one of the
+ * `PLAIN_SOURCES`, whose values never need an escape.
+ */
+export function writeLine(
+  out: ByteWriter,
+  format: LineFormat,
+  names: readonly string[],
+  cells: readonly string[],
+  plain?: readonly boolean[],
+): void {
+  if (format.format !== 'jsonl' || cells.length === 0) {
+    out.write(formatLine(format, names, cells));
+    return;
+  }
+  const between = jsonBetween(names);
+  for (let i = 0; i < cells.length; i++) {
+    out.write(between[i]!);
+    out.write(plain?.[i] === true ? cells[i]! : jsonEscaped(cells[i]!));
+  }
+  out.write(between[cells.length]!);
+}
+
+const betweenOf = new WeakMap<readonly string[], string[]>();
+
+/** What a JSON line has before each cell's escaped text, with the opening quote, and after the last. */
+function jsonBetween(names: readonly string[]): string[] {
+  let between = betweenOf.get(names);
+  if (between === undefined) {
+    between = [...names.map((name, i) => `${i === 0 ? '{' : '",'}${jsonString(name)}:"`), '"}\n'];
+    betweenOf.set(names, between);
+  }
+  return between;
 }
 
 /** The file's first bytes: the BOM when the layout has one, and the CSV header line (JSONL has none). */

@@ -16,7 +16,7 @@ import { isoSeconds, writeTokenRow } from '../output/columns.js';
 import { csvRow } from '../output/csv-writer.js';
 import { ByteWriter } from '../output/byte-writer.js';
 import { buildLayout, type OutputLayout } from '../output/layout.js';
-import { cellsProblem, formatLine, rowCells } from '../output/row-cells.js';
+import { cellsProblem, rowCells, writeLine } from '../output/row-cells.js';
 import { MeetingTokensError } from '../errors.js';
 import { WORDS, writeRecord } from '../duplicates/record-layout.js';
 import { plural } from '../plural.js';
@@ -28,7 +28,7 @@ import { pairHash } from '../duplicates/pair-hash.js';
 import { GroupRecordWriter } from '../group/group-record.js';
 import { emptyKeyReason, rowKey, type GroupKeySpec } from '../group/group-key.js';
 import { cellWriters, joinUrlTail } from '../group/grouped-lines.js';
-import type { SignedRow } from '../output/sources.js';
+import { PLAIN_SOURCES, type SignedRow } from '../output/sources.js';
 import { LinkVerifiers } from '../links/link-id.js';
 import { ChunkLinks } from '../links/chunk-links.js';
 
@@ -84,6 +84,8 @@ export interface ChunkContext {
   layout: OutputLayout;
   /** The layout's column names, once. */
   names: readonly string[];
+  /** For each layout column: its source's values never need quoting or escaping (PLAIN_SOURCES). */
+  plainCells: readonly boolean[];
   rowEnds: boolean;
   maxTokenLength: number;
   rooms: RoomIndex | undefined;
@@ -115,6 +117,7 @@ export function createChunkContext(spec: ChunkSpec): ChunkContext {
     escapeFormulas: spec.escapeFormulas,
     layout,
     names: layout.columns.map((column) => column.name),
+    plainCells: layout.columns.map((column) => PLAIN_SOURCES.has(column.source)),
     rowEnds: spec.rowEnds === true,
     maxTokenLength: spec.maxTokenLength ?? MAX_TOKEN_LENGTH,
     rooms: spec.rooms,
@@ -197,7 +200,7 @@ export function processRecords(records: readonly ParsedRecord[], ctx: ChunkConte
     let reason: string | undefined;
     let mapped: MappedRow | undefined;
     let token = '';
-    let line = '';
+    let lineCells: string[] | undefined;
     let verifier = '';
     let claimsJson: string | undefined;
     let shortUrl: string | undefined;
@@ -232,7 +235,7 @@ export function processRecords(records: readonly ParsedRecord[], ctx: ChunkConte
         }
         if (reason === undefined && !plain) {
           const cells = layoutCells(ctx, fields, mapped, token, record.line, shortUrl);
-          if (group === undefined) line = formatLine(layout, names, cells);
+          if (group === undefined) lineCells = cells;
           else {
             groupCells = new Array<string>(cells.length);
             for (let i = 0; i < cells.length; i++) groupCells[i] = ctx.cellWriters[i]!(cells[i]!);
@@ -267,7 +270,7 @@ export function processRecords(records: readonly ParsedRecord[], ctx: ChunkConte
       groupRecords.add(hash, record.line, key, groupCells, fields, exp);
     } else if (plain)
       writeTokenRow(tokens, plan, fields, room, claims, token, joinBase, nbf, lastExpIso, exp, layout.escapeFormulas, shortUrl);
-    else tokens.write(line);
+    else writeLine(tokens, layout, names, lineCells!, ctx.plainCells);
     if (withEnds) rowEnds[written] = tokens.size;
     written++;
     const userId = claims['ud'] as string | undefined;

@@ -13,11 +13,13 @@ const JOIN_BASE = 'https://acme.daily.co/';
 const HEADER = ['email', 'room', 'name', 'note'];
 
 // Names and notes of any Unicode (emoji, combining marks, RTL, quotes, commas, line breaks, formula
-// starts). No lone surrogates: roster text is decoded from bytes and never holds one.
+// starts, control characters, backslashes). No lone surrogates: roster text is decoded from bytes
+// and never holds one (the JSON writer's own test covers them).
 const text = fc.oneof(
   fc.string({ unit: 'grapheme', maxLength: 20 }),
+  fc.string({ unit: 'binary', maxLength: 20 }),
   fc.string({ unit: 'grapheme-ascii', maxLength: 20 }),
-  fc.constantFrom('a,b', 'say "hi"', 'two\nlines', 'x\r\ny', '=1+1', '+49 30 1234', '-5', '@x', '', '__proto__'),
+  fc.constantFrom('a,b', 'say "hi"', 'back\\slash', 'tab\tbell\u0007', 'two\nlines', 'x\r\ny', '=1+1', '+49 30 1234', '-5', '@x', '', '__proto__'),
 );
 const row = fc.record({ email: fc.emailAddress(), room: fc.stringMatching(/^[a-z0-9-]{1,12}$/), name: text, note: text });
 
