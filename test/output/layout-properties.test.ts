@@ -19,7 +19,20 @@ const text = fc.oneof(
   fc.string({ unit: 'grapheme', maxLength: 20 }),
   fc.string({ unit: 'binary', maxLength: 20 }),
   fc.string({ unit: 'grapheme-ascii', maxLength: 20 }),
-  fc.constantFrom('a,b', 'say "hi"', 'back\\slash', 'tab\tbell\u0007', 'two\nlines', 'x\r\ny', '=1+1', '+49 30 1234', '-5', '@x', '', '__proto__'),
+  fc.constantFrom(
+    'a,b',
+    'say "hi"',
+    'back\\slash',
+    'tab\tbell\u0007',
+    'two\nlines',
+    'x\r\ny',
+    '=1+1',
+    '+49 30 1234',
+    '-5',
+    '@x',
+    '',
+    '__proto__',
+  ),
 );
 const row = fc.record({ email: fc.emailAddress(), room: fc.stringMatching(/^[a-z0-9-]{1,12}$/), name: text, note: text });
 
