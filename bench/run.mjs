@@ -117,6 +117,8 @@ const mb = (bytes) => (bytes / 1024 / 1024).toFixed(0);
 try {
   console.error(`generating rosters in ${work} ...`);
   const parallel = await ours(rows);
+  // The same roster as JSONL (generic columns), right after: the ratio to the CSV is what counts.
+  const jsonl = await ours(rows, ['--format', 'jsonl']);
   const single = await ours(rows, ['--workers', '0']);
   // Short links: every row's record written to a SQLite store (in the output directory), measured
   // against plain runs alternately, run for run (a shared machine's load drifts): the ratios are
@@ -155,6 +157,7 @@ try {
     '| run | rows | wall s | rows/s | CPU s | peak RSS MB | meeting-tokens is |',
     '|---|---:|---:|---:|---:|---:|---:|',
     line('meeting-tokens run (default: worker threads)', parallel),
+    line(`meeting-tokens run --format jsonl (${(jsonl.wall / parallel.wall).toFixed(2)}x the CSV's time)`, jsonl),
     line('meeting-tokens run --workers 0 (main thread only)', single),
     line('meeting-tokens run with short links (--links-base-url, SQLite store)', linked),
     line('meeting-tokens check (the same stages, publishing nothing)', checked),

@@ -177,19 +177,37 @@ describe('group_by: one row per recipient', () => {
     );
   }, 120_000);
 
-  it('gives byte-identical files with 0, 1 and 2 worker threads', async () => {
+  it.each([
+    ['CSV', []],
+    ['JSONL', ['--format', 'jsonl']],
+  ])('%s: gives byte-identical files with 0, 1, 2 and 4 worker threads', { timeout: 240_000 }, async (_name, flags) => {
     const lines = ['email,room,name'];
-    for (let i = 0; i < 30_000; i++) lines.push(`user${(i * 7919) % 12_000}@example.com,room-${i % 300},"Name, ${i}"`);
+    // Names with quotes, commas, backslashes and emoji; some rows over the limit of 2 links.
+    for (let i = 0; i < 30_000; i++) lines.push(`user${(i * 7919) % 12_000}@example.com,room-${i % 300},"Name, ${i} \\ ""q"" 😀"`);
     const dir = tempDir();
     const roster = lines.join('\n') + '\n';
     const files: [string, string][] = [];
-    for (const workers of ['0', '1', '2']) {
-      const { result, read } = await run(dir, roster, '--group-by', 'email', '--max-links-per-recipient', '2', '--workers', workers);
+    const extension = flags.length > 0 ? '.jsonl' : '.csv';
+    for (const workers of ['0', '1', '2', '4']) {
+      const { result, read } = await run(
+        dir,
+        roster,
+        '--group-by',
+        'email',
+        '--max-links-per-recipient',
+        '2',
+        '--workers',
+        workers,
+        ...flags,
+      );
       expect(result.code).toBe(0);
-      files.push([read('.csv'), read('.rejects.csv')]);
+      files.push([read(extension), read('.rejects.csv')]);
     }
-    expect(files[1]).toEqual(files[0]);
-    expect(files[2]).toEqual(files[0]);
-    expect(files[0]![0].split('\n').length - 2).toBe(12_000);
-  }, 120_000);
+    for (const other of files.slice(1)) expect(other).toEqual(files[0]);
+    const recipients = files[0]![0].split('\n').filter((line) => line !== '');
+    expect(recipients.length - (extension === '.csv' ? 1 : 0)).toBe(12_000);
+    if (extension === '.jsonl')
+      expect(JSON.parse(recipients[0]!)).toMatchObject({ email: 'user0@example.com', user_name: 'Name, 0 \\ "q" 😀' });
+    expect(files[0]![1].split('\n').length - 2).toBe(30_000 - 12_000 * 2);
+  });
 });

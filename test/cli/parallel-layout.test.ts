@@ -20,13 +20,13 @@ describe('parallel signing with an output layout', () => {
     ['Mailchimp CSV (rows over 255 bytes rejected)', [], '{ profile: mailchimp }'],
     ['Postmark JSONL split by bytes', [], '{ profile: postmark, format: jsonl, split: { bytes: 400000 } }'],
   ])(
-    '%s: byte-identical parts, rejects and file list with 0, 1 and 2 worker threads',
+    '%s: byte-identical parts, rejects and file list with 0, 1, 2 and 4 worker threads',
     { timeout: 300_000 },
     async (_name, flags, block) => {
       const dir = tempDir();
       writeFileSync(join(dir, 'roster.csv'), roster(20_000));
       const outputs: Record<string, { files: Record<string, Buffer>; manifest: Record<string, unknown> }> = {};
-      for (const workers of ['0', '1', '2']) {
+      for (const workers of ['0', '1', '2', '4']) {
         const out = `out-${workers}`;
         writeFileSync(join(dir, `job-${workers}.yaml`), `roster: roster.csv\nout: ${out}\nmax_reject_ratio: 1\noutput: ${block}\n`);
         const result = await runCli([

@@ -26,12 +26,12 @@ function roster(rows: number): string {
 }
 
 describe('parallel signing', () => {
-  it('gives byte-identical tokens and rejects files with 0, 1, 2 and 3 worker threads, and by default', async () => {
+  it('gives byte-identical tokens and rejects files with 0, 1, 2, 3 and 4 worker threads, and by default', async () => {
     const dir = tempDir();
     const path = join(dir, 'roster.csv');
     writeFileSync(path, roster(45_000));
     const outputs: Record<string, { tokens: Buffer; rejects: Buffer; manifest: Record<string, unknown> }> = {};
-    for (const workers of ['0', '1', '2', '3', 'default']) {
+    for (const workers of ['0', '1', '2', '3', '4', 'default']) {
       const out = join(dir, `out-${workers}`);
       const args = [
         'run',
