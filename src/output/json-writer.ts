@@ -22,22 +22,6 @@ const ESCAPES: readonly string[] = Array.from({ length: 0x5d }, (_, c) => {
 // eslint-disable-next-line no-control-regex -- control characters are what JSON escapes
 const MAYBE_ESCAPED = /["\\\u0000-\u001f\ud800-\udfff]/;
 
-/** The index of the first code unit that JSON must escape, or -1 for none. */
-function firstEscape(value: string): number {
-  if (!MAYBE_ESCAPED.test(value)) return -1;
-  for (let i = 0; i < value.length; i++) {
-    const c = value.charCodeAt(i);
-    if (c < 0x20 || c === 0x22 || c === 0x5c) return i;
-    if (c >= 0xd800 && c <= 0xdfff) {
-      // A surrogate pair is written as it is; a lone surrogate is escaped.
-      const next = value.charCodeAt(i + 1);
-      if (c <= 0xdbff && next >= 0xdc00 && next <= 0xdfff) i++;
-      else return i;
-    }
-  }
-  return -1;
-}
-
 /** `value` as a JSON string literal: byte for byte what `JSON.stringify(value)` gives. */
 export function jsonString(value: string): string {
   return `"${jsonEscaped(value)}"`;
@@ -45,10 +29,10 @@ export function jsonString(value: string): string {
 
 /** What goes between the quotes of `value`'s JSON string literal (`value` itself when nothing needs escaping). */
 export function jsonEscaped(value: string): string {
-  let from = firstEscape(value);
-  if (from < 0) return value;
-  let out = value.slice(0, from);
-  for (let i = from; i < value.length; i++) {
+  if (!MAYBE_ESCAPED.test(value)) return value;
+  let out = '';
+  let from = 0; // first code unit not yet in `out`
+  for (let i = 0; i < value.length; i++) {
     const c = value.charCodeAt(i);
     if (c < 0x20 || c === 0x22 || c === 0x5c) {
       out += value.slice(from, i) + ESCAPES[c]!;
@@ -62,5 +46,5 @@ export function jsonEscaped(value: string): string {
       }
     }
   }
-  return out + value.slice(from);
+  return from === 0 ? value : out + value.slice(from);
 }
